@@ -1,0 +1,21 @@
+import './register-gradients.js';
+
+export { type SetupBackendOptions, setupBackend } from './backend.js';
+export { describeValue } from './describe-value.js';
+export { isNode } from './environment.js';
+export { SimclrError } from './errors.js';
+export { registerTrainingKernels } from './kernels/register-training-kernels.js';
+export { createRng, type Rng, type RngState } from './rng.js';
+export type { BackendInfo, BackendName, Embeddings, ImageBatch, Labels } from './types.js';
+export {
+  assertDtype,
+  assertFinite,
+  assertImageBatch,
+  assertNumber,
+  assertOneOf,
+  assertProbability,
+  assertRange,
+  assertRank,
+  assertShape,
+  assertTensor,
+} from './validate.js';

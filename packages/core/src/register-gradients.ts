@@ -1,0 +1,5 @@
+// tfjs-core registers no gradients by itself, and its own `dist/register_all_gradients` module cannot be
+// loaded by Node's ESM loader (extensionless relative imports). tfjs-layers registers the complete set
+// of tfjs-core gradient configs into the global gradient registry on import, in Node and in bundlers
+// alike, so importing it once here lets every package differentiate.
+import '@tensorflow/tfjs-layers';

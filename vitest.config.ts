@@ -1,0 +1,74 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+// Tests and type-checks run on each package's `src` through the `source` export condition.
+const conditions = ['source', 'module', 'import', 'default'];
+
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-unsafe-swiftshader',
+];
+
+/** Suites that also run on webgl in Chromium. */
+const browserSuites = [
+  'packages/core/test/**/*.test.ts',
+  'packages/augment/test/**/*.test.ts',
+  'packages/losses/test/**/*.test.ts',
+  'packages/models/test/**/*.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { conditions: [...conditions, 'node'] },
+        ssr: { resolve: { conditions: [...conditions, 'node'], externalConditions: ['node'] } },
+        test: {
+          name: 'node',
+          include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        resolve: { conditions: [...conditions, 'browser'] },
+        // Pre-bundled up front, so the first run does not reload the page mid-suite to optimise them.
+        optimizeDeps: {
+          include: [
+            '@tensorflow/tfjs-core',
+            '@tensorflow/tfjs-layers',
+            '@tensorflow/tfjs-backend-cpu',
+            '@tensorflow/tfjs-backend-webgl',
+          ],
+        },
+        test: {
+          name: 'browser',
+          setupFiles: ['./test/browser-setup.ts'],
+          include: browserSuites,
+          exclude: ['**/*.node.test.ts', '**/node_modules/**'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+                args: chromiumArgs,
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
