@@ -1,0 +1,6 @@
+export { readDirVerified, writeDirAtomic } from './node/atomic-dir.js';
+export {
+  type CheckpointEntry,
+  CheckpointStore,
+  type CheckpointStoreOptions,
+} from './node/checkpoint-store.js';
