@@ -1,4 +1,11 @@
 export { AdamWOptimizer, type AdamWOptions, adam, adamw } from './adamw.js';
+export {
+  type ContrastiveStepInput,
+  type ContrastiveStepResult,
+  contrastiveGradients,
+  type EmbedFn,
+  type PairLossFn,
+} from './contrastive-step.js';
 export { excludeBatchNormAndBias, type VariableFilter } from './exclusions.js';
 export { LarsOptimizer, type LarsOptions, lars, type SgdOptions, sgd } from './lars.js';
 export {
