@@ -1,5 +1,11 @@
 export { AdamWOptimizer, type AdamWOptions, adam, adamw } from './adamw.js';
 export {
+  type PretrainConfig,
+  type PretrainConfigInput,
+  parsePretrainConfig,
+  pretrainConfigSchema,
+} from './config.js';
+export {
   type ContrastiveStepInput,
   type ContrastiveStepResult,
   contrastiveGradients,
