@@ -8,7 +8,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** 103 images whose only pixel value and label are both the image's index. */
 async function indexed(size = 103): Promise<Dataset> {
-  const images = tf.tensor4d(Int32Array.from({ length: size }, (_, i) => i), [size, 1, 1, 1], 'int32');
+  const images = tf.tensor4d(
+    Int32Array.from({ length: size }, (_, i) => i),
+    [size, 1, 1, 1],
+    'int32',
+  );
   const labels = Int32Array.from({ length: size }, (_, i) => i);
   const ds = await fromTensors(images, labels);
   images.dispose();
@@ -38,7 +42,12 @@ describeBackends('batches', ['cpu', 'wasm'], () => {
     for (let epoch = 0; epoch < 2; epoch++) {
       const seen: number[] = [];
       const sizes: number[] = [];
-      for await (const { images, labels } of ds.batches({ batchSize: 10, shuffle: true, rng, dropLast: false })) {
+      for await (const { images, labels } of ds.batches({
+        batchSize: 10,
+        shuffle: true,
+        rng,
+        dropLast: false,
+      })) {
         const ids = [...(await labels!.data())];
         const pixels = [...(await images.data())].map((v) => Math.round(v * 255));
         expect(pixels).toEqual(ids);
@@ -104,7 +113,9 @@ describeBackends('batches', ['cpu', 'wasm'], () => {
     expect(at('start 2')).toBeLessThan(at('use 0'));
     expect(at('start 3')).toBeGreaterThan(at('use 0'));
     expect(at('start 3')).toBeLessThan(at('use 1'));
-    await annotate(`prefetch 2: consumer waited ${waited.toFixed(0)} ms over 4 batches (20 ms reads, 60 ms use)`);
+    await annotate(
+      `prefetch 2: consumer waited ${waited.toFixed(0)} ms over 4 batches (20 ms reads, 60 ms use)`,
+    );
   });
 
   it('with prefetch 0 prepares each batch only when asked', async ({ annotate }) => {
@@ -120,8 +131,11 @@ describeBackends('batches', ['cpu', 'wasm'], () => {
       log.push(`done ${b++}`);
       asked = performance.now();
     }
-    for (let i = 0; i < 3; i++) expect(log.indexOf(`start ${i + 1}`)).toBeGreaterThan(log.indexOf(`done ${i}`));
-    await annotate(`prefetch 0: consumer waited ${waited.toFixed(0)} ms over 4 batches (20 ms reads, 60 ms use)`);
+    for (let i = 0; i < 3; i++)
+      expect(log.indexOf(`start ${i + 1}`)).toBeGreaterThan(log.indexOf(`done ${i}`));
+    await annotate(
+      `prefetch 0: consumer waited ${waited.toFixed(0)} ms over 4 batches (20 ms reads, 60 ms use)`,
+    );
   });
 
   it('disposes the prepared batches when the loop stops early', async () => {
@@ -162,11 +176,15 @@ describeBackends('batches', ['cpu', 'wasm'], () => {
   it('checks its options before the first batch', async () => {
     const ds = await indexed(10);
     expect(() => ds.batches({ batchSize: 0 })).toThrow('batchSize must be an integer >= 1, got 0');
-    expect(() => ds.batches({ batchSize: 2, prefetch: -1 })).toThrow('prefetch must be an integer >= 0, got -1');
+    expect(() => ds.batches({ batchSize: 2, prefetch: -1 })).toThrow(
+      'prefetch must be an integer >= 0, got -1',
+    );
     expect(() => ds.batches({ batchSize: 2, shuffle: true })).toThrow(
       'rng must be an Rng (createRng(seed) from @simclr/core) when shuffle is true, got undefined',
     );
-    expect(() => ds.batches({ batchSize: 2, dropLast: 1 as never })).toThrow('dropLast must be true or false, got 1');
+    expect(() => ds.batches({ batchSize: 2, dropLast: 1 as never })).toThrow(
+      'dropLast must be true or false, got 1',
+    );
   });
 
   it('yields nothing when dropLast leaves no full batch', async () => {
