@@ -43,8 +43,10 @@ export function createDataset(source: ImageSource): Dataset {
   const { size, imageShape, labels, numClasses, classNames } = source;
   const [h, w, c] = imageShape;
   const pixels = h * w * c;
-  if (labels !== undefined && numClasses === undefined) {
-    throw new SimclrError('an ImageSource with labels must give numClasses');
+  if (labels !== undefined && (numClasses === undefined || labels.length !== size)) {
+    throw new SimclrError(
+      `an ImageSource with labels must give numClasses and one label per example (${size}), got numClasses ${describeValue(numClasses)} and ${labels.length} labels`,
+    );
   }
 
   const dataset: Dataset = {

@@ -187,6 +187,14 @@ describeBackends('batches', ['cpu', 'wasm'], () => {
     );
   });
 
+  it('createDataset wants one label per example and numClasses', () => {
+    const source = { size: 3, imageShape: [1, 1, 1] as const, read: () => {} };
+    expect(() => createDataset({ ...source, labels: [0, 1] })).toThrow(
+      'an ImageSource with labels must give numClasses and one label per example (3), got numClasses undefined and 2 labels',
+    );
+    expect(() => createDataset({ ...source, labels: [0, 1], numClasses: 2 })).toThrow(SimclrError);
+  });
+
   it('yields nothing when dropLast leaves no full batch', async () => {
     const ds = await indexed(5);
     let n = 0;

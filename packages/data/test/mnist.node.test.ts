@@ -86,6 +86,12 @@ describeBackends('fashionMnist / mnist (Node)', ['cpu', 'wasm'], () => {
         images.dispose();
         y!.dispose();
       }
+      const cut = gzipSync(files['train-images-idx3-ubyte']);
+      routes['/cut/train-images-idx3-ubyte.gz'] = file(cut.subarray(0, cut.length - 40));
+      routes['/cut/train-labels-idx1-ubyte.gz'] = file(gzipSync(files['train-labels-idx1-ubyte']));
+      await expect(fashionMnist({ url: `${server.url}cut` })).rejects.toThrow(
+        `${server.url}cut/train-images-idx3-ubyte.gz: expected gzip data, found a truncated or corrupt stream`,
+      );
       await expect(fashionMnist({ url: `${server.url}nowhere` })).rejects.toThrow(
         `${server.url}nowhere/train-images-idx3-ubyte.gz: expected HTTP 200, found HTTP 404 Not Found`,
       );

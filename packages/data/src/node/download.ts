@@ -54,9 +54,9 @@ async function fetchVerified(
   name: DownloadableDataset,
   file: RemoteFile,
   folder: string,
-  options: DownloadOptions,
+  options: DownloadOptions & { maxRedirects: number; timeoutMs: number },
 ): Promise<string> {
-  const { mirror, maxRedirects = 5, timeoutMs = 60_000, onProgress } = options;
+  const { mirror, maxRedirects, timeoutMs, onProgress } = options;
   const part = join(folder, `${file.fileName}.part`);
   const failures: string[] = [];
   for (const url of urlsOf(file, mirror)) {
@@ -113,6 +113,17 @@ export async function download(name: DownloadableDataset, options: DownloadOptio
   const { cacheDir, maxRedirects = 5, timeoutMs = 60_000, files = REMOTE_FILES[name] } = options;
   assertNumber(maxRedirects, 'maxRedirects', { min: 0, integer: true });
   assertNumber(timeoutMs, 'timeoutMs', { min: 1 });
+  for (const file of files) {
+    if (
+      typeof file?.fileName !== 'string' ||
+      !/^[\w.-]+$/.test(file.fileName) ||
+      file.fileName.startsWith('.')
+    ) {
+      throw new SimclrError(
+        `files must name each file with a plain file name (letters, digits, '.', '_', '-'), got ${describeValue(file?.fileName)}`,
+      );
+    }
+  }
   const target = join(cacheDir, name);
   if (await isDir(target)) return target;
 
@@ -121,7 +132,7 @@ export async function download(name: DownloadableDataset, options: DownloadOptio
   const staging = await mkdtemp(join(cacheDir, `.${name}-`));
   try {
     for (const file of files) {
-      const path = await fetchVerified(name, file, staging, options);
+      const path = await fetchVerified(name, file, staging, { ...options, maxRedirects, timeoutMs });
       if (file.archive === 'tar.gz') {
         await extractTarGz(path, staging);
         await unlink(path);
