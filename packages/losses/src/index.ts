@@ -1,1 +1,7 @@
-export {};
+export { type AlignmentOptions, alignment } from './alignment.js';
+export { contrastiveAccuracy } from './contrastive-accuracy.js';
+export { type MarginTripletOptions, marginTriplet } from './margin-triplet.js';
+export { type NtLogisticOptions, ntLogistic } from './nt-logistic.js';
+export { type NtXentOptions, ntXent } from './nt-xent.js';
+export { type SupConOptions, supCon } from './sup-con.js';
+export { type UniformityOptions, uniformity } from './uniformity.js';
