@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,6 +224,31 @@ describe('download', () => {
       }),
     ).rejects.toThrow(`${server.url}loop: more than 2 redirects`);
   });
+
+  // Debian's dataset-fashion-mnist ships the publisher's .gz files with the file name and time stamp
+  // dropped from the gzip header; the compressed data is untouched. Putting them back rebuilds the
+  // publisher's bytes exactly, which checks the built-in sizes and SHA-256 sums against real files.
+  const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
+  const MTIMES: Record<string, number> = { train: 1504176606, t10k: 1504176627 };
+  it.runIf(existsSync(FASHION_DIR))(
+    'downloads the real Fashion-MNIST files against the built-in checksums',
+    async () => {
+      for (const remoteFile of REMOTE_FILES['fashion-mnist']) {
+        const local = await readFile(join(FASHION_DIR, remoteFile.fileName));
+        const name = new TextEncoder().encode(`${remoteFile.fileName.replace(/\.gz$/, '')}\0`);
+        const header = Uint8Array.of(0x1f, 0x8b, 8, 8, 0, 0, 0, 0, local[8]!, local[9]!);
+        new DataView(header.buffer).setUint32(
+          4,
+          MTIMES[remoteFile.fileName.startsWith('t10k') ? 't10k' : 'train']!,
+          true,
+        );
+        routes[`/publisher/${remoteFile.fileName}`] = file(Buffer.concat([header, name, local.subarray(10)]));
+      }
+      const dir = await download('fashion-mnist', { cacheDir, mirror: `${server.url}publisher` });
+      const ds = await fashionMnist({ dir });
+      expect(ds.size).toBe(60000);
+    },
+  );
 
   it('checks its arguments', async () => {
     await expect(download('imagenet' as never, { cacheDir })).rejects.toThrow(
