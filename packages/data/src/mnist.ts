@@ -36,24 +36,39 @@ export interface MnistUrlOptions {
 }
 
 /** Decompresses `file` when it is gzip data (by its magic number, not its name). */
-export async function maybeGunzip(file: NamedBytes): Promise<NamedBytes> {
+async function maybeGunzip(file: NamedBytes): Promise<NamedBytes> {
   return isGzip(file.bytes) ? { name: file.name, bytes: await gunzipWeb(file.bytes, file.name) } : file;
 }
 
+/** Throws unless `split` is 'train' or 'test'. */
 export function checkSplit(split: unknown): asserts split is MnistSplit {
   assertOneOf(split, ['train', 'test'] as const, 'split');
 }
 
 /** Loads an IDX dataset over HTTP; both files are fetched in parallel. */
 export async function loadMnistFromUrl(variant: MnistVariant, options: MnistUrlOptions): Promise<Dataset> {
-  const { url, split = 'train', compressed = true, fetch: fetchFn } = options;
+  const {
+    url,
+    split = 'train',
+    compressed = true,
+    fetch: fetchFn,
+  } = (options ?? {}) as Partial<MnistUrlOptions>;
   if (typeof url !== 'string' || url === '') {
     throw new SimclrError(
       `url must be the URL of the folder that holds the ${variant.title} files, got ${describeValue(url)}`,
     );
   }
   checkSplit(split);
-  const base = url.endsWith('/') ? url : `${url}/`;
+  // A relative URL resolves against the page, as fetch would resolve it.
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  let base: URL;
+  try {
+    base = new URL(url.endsWith('/') ? url : `${url}/`, page);
+  } catch {
+    throw new SimclrError(
+      `url must be an absolute URL where there is no page to resolve it against, got ${describeValue(url)}`,
+    );
+  }
   const names = mnistFileNames(split);
   const suffix = compressed ? '.gz' : '';
   const [images, labels] = await Promise.all(

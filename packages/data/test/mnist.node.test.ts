@@ -92,6 +92,9 @@ describeBackends('fashionMnist / mnist (Node)', ['cpu', 'wasm'], () => {
       await expect(fashionMnist({ url: `${server.url}cut` })).rejects.toThrow(
         `${server.url}cut/train-images-idx3-ubyte.gz: expected gzip data, found a truncated or corrupt stream`,
       );
+      await expect(fashionMnist({ url: '/data/fashion-mnist' })).rejects.toThrow(
+        'url must be an absolute URL where there is no page to resolve it against, got "/data/fashion-mnist"',
+      );
       await expect(fashionMnist({ url: `${server.url}nowhere` })).rejects.toThrow(
         `${server.url}nowhere/train-images-idx3-ubyte.gz: expected HTTP 200, found HTTP 404 Not Found`,
       );

@@ -17,7 +17,8 @@ export interface RemoteFile {
 
 const FASHION = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
 const LECUN = 'http://yann.lecun.com/exdb/mnist/';
-// Google's CVDF copy of LeCun's files (byte-identical, same checksums); LeCun's server often refuses.
+// Google's CVDF copy of LeCun's files, tried when LeCun's server refuses (as it often does); the
+// checksums below were recorded against this copy.
 const CVDF = 'https://storage.googleapis.com/cvdf-datasets/mnist/';
 
 const idx = (bases: readonly string[], fileName: string, size: number, sha256: string): RemoteFile => ({
@@ -28,8 +29,8 @@ const idx = (bases: readonly string[], fileName: string, size: number, sha256: s
 });
 
 /**
- * The publishers' files with their sizes and SHA-256 sums (the sums TensorFlow Datasets records in its
- * `url_checksums` for the same URLs).
+ * The publishers' files with their sizes and SHA-256 sums, as TensorFlow Datasets records them in its
+ * `url_checksums` (for MNIST, against the CVDF copy).
  */
 export const REMOTE_FILES: Readonly<Record<DownloadableDataset, readonly RemoteFile[]>> = {
   'fashion-mnist': [
