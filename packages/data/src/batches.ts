@@ -23,7 +23,7 @@ export function iterateBatches(
   if (typeof options !== 'object' || options === null) {
     throw new SimclrError(`batches options must be an object, got ${describeValue(options)}`);
   }
-  const { batchSize, shuffle = false, rng, dropLast = true, prefetch = 2 } = options;
+  const { batchSize, shuffle = false, rng, dropLast = true, prefetch = 2, startBatch = 0 } = options;
   assertNumber(batchSize, 'batchSize', { min: 1, integer: true });
   assertNumber(prefetch, 'prefetch', { min: 0, integer: true });
   checkBoolean(shuffle, 'shuffle');
@@ -38,13 +38,14 @@ export function iterateBatches(
   const order = Array.from({ length: size }, (_, i) => i);
   if (shuffle) rng!.shuffle(order);
   const count = dropLast ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
+  assertNumber(startBatch, 'startBatch', { min: 0, max: count, integer: true });
   const slice = (b: number) => order.slice(b * batchSize, Math.min((b + 1) * batchSize, size));
 
   async function* run(): AsyncGenerator<Batch, void, undefined> {
     const pending: Promise<Batch>[] = [];
-    let started = 0;
+    let started = startBatch;
     try {
-      for (let b = 0; b < count; b++) {
+      for (let b = startBatch; b < count; b++) {
         while (started < count && started <= b + prefetch) {
           const p = dataset.get(slice(started++));
           // Awaited in turn below; the no-op handler keeps a batch that fails while an earlier one is

@@ -29,6 +29,12 @@ export interface BatchOptions {
    * 0 prepares each batch only when it is asked for. Default 2.
    */
   prefetch?: number;
+  /**
+   * Start the epoch at this batch; earlier batches are skipped without being read. The order is drawn
+   * as usual, so a run resumed mid-epoch with the generator state of the epoch's start gets exactly the
+   * remaining batches. Default 0.
+   */
+  startBatch?: number;
 }
 
 /**

@@ -89,6 +89,27 @@ describeBackends('batches', ['cpu', 'wasm'], () => {
     expect(await order(3)).not.toEqual(await order(4));
   });
 
+  it('startBatch resumes an epoch: same order, earlier batches never read', async () => {
+    const ds = await indexed(40);
+    const labelsOf = async (startBatch: number) => {
+      const out: number[] = [];
+      for await (const b of ds.batches({ batchSize: 8, shuffle: true, rng: createRng(5), startBatch })) {
+        out.push(...(await b.labels!.data()));
+        tf.dispose([b.images, b.labels!]);
+      }
+      return out;
+    };
+    const full = await labelsOf(0);
+    expect(await labelsOf(3)).toEqual(full.slice(24));
+    expect(await labelsOf(5)).toEqual([]);
+    const log: string[] = [];
+    for await (const b of slowDataset(log, 0).batches({ batchSize: 2, startBatch: 2 })) tf.dispose(b.images);
+    expect(log.filter((e) => e.startsWith('start'))).toEqual(['start 2', 'start 3']);
+    expect(() => ds.batches({ batchSize: 8, startBatch: 6 })).toThrow(
+      'startBatch must be an integer >= 0 and <= 5, got 6',
+    );
+  });
+
   it('prepares the next batches while a slow consumer holds the current one', async ({ annotate }) => {
     const log: string[] = [];
     const ds = slowDataset(log, 20);
