@@ -20,6 +20,8 @@ const browserSuites = [
   'packages/augment/test/**/*.test.ts',
   'packages/losses/test/**/*.test.ts',
   'packages/models/test/**/*.test.ts',
+  'packages/data/test/**/*.test.ts',
+  'packages/train/test/**/*.test.ts',
 ];
 
 export default defineConfig({

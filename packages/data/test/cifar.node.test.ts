@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-describeBackends('cifar10 / cifar100', ['cpu', 'wasm'], () => {
+describeBackends('cifar10 / cifar100', ['cpu', 'wasm', 'webgl'], () => {
   it('reads the five train batches in order, planes into NHWC', async () => {
     for (const dir of [root, join(root, 'cifar-10-batches-bin')]) {
       const ds = await cifar10({ dir });

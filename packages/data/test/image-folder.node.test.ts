@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-describeBackends('imageFolder', ['cpu', 'wasm'], () => {
+describeBackends('imageFolder', ['cpu', 'wasm', 'webgl'], () => {
   it('makes a class of each sub-folder, sorted, nested files included', async () => {
     const ds = await imageFolder({ dir: join(root, 'classes'), size: [8, 6] });
     expect(ds.size).toBe(5);

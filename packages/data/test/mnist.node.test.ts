@@ -41,7 +41,7 @@ afterAll(async () => {
   await rm(rawDir, { recursive: true, force: true });
 });
 
-describeBackends('fashionMnist / mnist (Node)', ['cpu', 'wasm'], () => {
+describeBackends('fashionMnist / mnist (Node)', ['cpu', 'wasm', 'webgl'], () => {
   for (const split of ['train', 'test'] as const) {
     it(`reads the ${split} split from .gz and from raw files alike`, async () => {
       for (const dir of [gzDir, rawDir]) {

@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-describeBackends('stl10', ['cpu', 'wasm'], () => {
+describeBackends('stl10', ['cpu', 'wasm', 'webgl'], () => {
   it('reads labelled splits from stl10_binary or its parent', async () => {
     for (const dir of [root, bin]) {
       const ds = await stl10({ dir });
