@@ -3,3 +3,8 @@
 // of tfjs-core gradient configs into the global gradient registry on import, in Node and in bundlers
 // alike, so importing it once here lets every package differentiate.
 import '@tensorflow/tfjs-layers';
+import * as tf from '@tensorflow/tfjs-core';
+import { batchNormGradConfig } from './kernels/batch-norm-gradient.js';
+
+// Replaces the FusedBatchNorm gradient tfjs-layers just registered with the same math in fewer passes.
+tf.registerGradient(batchNormGradConfig);

@@ -1,10 +1,63 @@
+import type { KernelFunc } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { describeValue } from '../describe-value.js';
+import { SimclrError } from '../errors.js';
 import type { BackendName } from '../types.js';
+import { batchNormGradConfig } from './batch-norm-gradient.js';
+import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { conv2dBackpropFilterLoop } from './conv2d-backprop-filter-loop.js';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+
+type KernelFactory = (backendName: string) => KernelFunc;
+
+/**
+ * What each backend gets. wasm: tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all, and its
+ * Conv2DBackpropInput is a scalar loop about ten times slower than its XNNPACK forward Conv2D; both
+ * become forward Conv2Ds. cpu: its Conv2DBackpropFilter reads every element through TensorBuffer.get
+ * and runs at ~0.01 GFLOP/s; a direct loop replaces it. cpu's own Conv2DBackpropInput already runs at
+ * the speed of its forward Conv2D, which a Conv2D-based one does not beat, so it stays.
+ */
+const TRAINING_KERNELS: Readonly<Record<string, ReadonlyArray<readonly [string, KernelFactory]>>> = {
+  wasm: [
+    [tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel],
+    [tf.Conv2DBackpropInput, conv2dBackpropInputKernel],
+  ],
+  cpu: [[tf.Conv2DBackpropFilter, () => conv2dBackpropFilterLoop]],
+};
+
+/** The kernel functions registered here, to recognise them on a second call. */
+const ours = new WeakSet<KernelFunc>();
 
 /**
  * Registers the kernels that make `name` train conv nets: a `Conv2DBackpropFilter` for wasm (missing in
- * tfjs 4.22), a fast `Conv2DBackpropInput` for wasm and a fast `Conv2DBackpropFilter` for cpu. Safe to
- * call more than once; a no-op for other backends.
+ * tfjs 4.22), a fast `Conv2DBackpropInput` for wasm and a fast `Conv2DBackpropFilter` for cpu. They are
+ * built from the backend's own forward Conv2D, Transpose, Slice… kernels and replace the kernels the
+ * backend package registered on import, so call this after importing the backend (`setupBackend` does).
+ * Other backends get no kernels. For every backend it also (re-)installs the cheaper batch-norm
+ * gradient that importing `@simclr/core` registers, in case a later import of tfjs restored tfjs's own.
+ * Safe to call more than once.
  */
 export function registerTrainingKernels(name: BackendName | string): void {
-  void name;
+  if (typeof name !== 'string') {
+    throw new SimclrError(
+      `backend name must be a string such as 'wasm' or 'cpu', got ${describeValue(name)}`,
+    );
+  }
+  if (tf.getGradient(tf.FusedBatchNorm) !== batchNormGradConfig) tf.registerGradient(batchNormGradConfig);
+  const kernels = TRAINING_KERNELS[name];
+  if (kernels === undefined) return;
+  if (tf.getKernel(tf.Conv2D, name) === undefined) {
+    throw new SimclrError(
+      `registerTrainingKernels('${name}') needs the ${name} backend's own kernels: import ` +
+        `'@tensorflow/tfjs-backend-${name}' before calling it`,
+    );
+  }
+  for (const [kernelName, make] of kernels) {
+    const current = tf.getKernel(kernelName, name);
+    if (current !== undefined && ours.has(current.kernelFunc)) continue;
+    if (current !== undefined) tf.unregisterKernel(kernelName, name);
+    const kernelFunc = make(name);
+    ours.add(kernelFunc);
+    tf.registerKernel({ kernelName, backendName: name, kernelFunc });
+  }
 }
