@@ -123,7 +123,7 @@ class Xoshiro128 implements Rng {
 
   fork(): Rng {
     const child = new Xoshiro128(0);
-    child.setState([this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1]);
+    child.setState([this.nextUint32(), this.nextUint32(), this.nextUint32(), (this.nextUint32() | 1) >>> 0]);
     return child;
   }
 
