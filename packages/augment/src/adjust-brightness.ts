@@ -1,0 +1,24 @@
+import type { ImageBatch } from '@simclr/core';
+import { assertImageBatch } from '@simclr/core';
+import { applyToImages } from './augmentation.js';
+import { blend } from './blend.js';
+import { toLayout } from './layout.js';
+import type { PerImage } from './per-image.js';
+import { readPerImage } from './per-image.js';
+
+/**
+ * Multiplies each image by its factor and clamps to [0, 1], as torchvision's `F.adjust_brightness`
+ * (a blend with a black image).
+ *
+ * @param factor per image, `>= 0`: 0 gives black, 1 the original. One number for all images, an array
+ *   of N numbers, or a Tensor1D.
+ */
+export function adjustBrightness(images: ImageBatch, factor: PerImage): ImageBatch {
+  assertImageBatch(images, 'images');
+  const n = images.shape[0];
+  const self = readPerImage(factor, 'factor', n, { min: 0 });
+  return applyToImages(images, (batch) => ({
+    x: blend(toLayout(batch, 'CNHW').x, { self, gray: new Float64Array(n), mean: new Float64Array(n) }),
+    layout: 'CNHW',
+  }));
+}

@@ -1,0 +1,90 @@
+import type { ImageBatch } from '@simclr/core';
+import { assertImageBatch, SimclrError } from '@simclr/core';
+import type { Rank } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { applyToImages } from './augmentation.js';
+import type { Batch } from './layout.js';
+import { dimsOf, toLayout } from './layout.js';
+import type { PerImage } from './per-image.js';
+import { readPerImage } from './per-image.js';
+import { assertKernelSize, optionsObject } from './validate.js';
+
+/** torchvision's `_get_gaussian_kernel1d`: `exp(-x²/2σ²)` at integer offsets, normalised to sum 1. */
+export function gaussianKernel(size: number, sigma: number): Float64Array {
+  const half = (size - 1) / 2;
+  const pdf = Float64Array.from({ length: size }, (_, i) => Math.exp(-0.5 * ((i - half) / sigma) ** 2));
+  const sum = pdf.reduce((a, b) => a + b, 0);
+  return pdf.map((v) => v / sum);
+}
+
+/** The kernel that leaves an image unchanged. */
+export function identityKernel(size: number): Float64Array {
+  const k = new Float64Array(size);
+  k[size >> 1] = 1;
+  return k;
+}
+
+/** Throws unless reflect padding by half the kernel fits the images, as torch requires. */
+export function assertKernelFits(kernelSize: number, height: number, width: number, name: string): void {
+  const pad = kernelSize >> 1;
+  if (pad >= height || pad >= width) {
+    throw new SimclrError(
+      `${name} must be less than twice the image side for reflect padding (pad ${pad} < ${Math.min(height, width)}), got ${kernelSize} for ${height}x${width} images`,
+    );
+  }
+}
+
+/**
+ * Separable Gaussian blur with one kernel per image (`kernels[i]`, all of one odd length), reflect
+ * padding and the kernel centred, as torchvision's `F.gaussian_blur`. Images go innermost (HWCN), where
+ * a depthwise convolution applies each image's own kernel to all its channels in one batched pass.
+ */
+export function blurImages(batch: Batch, kernels: readonly Float64Array[]): Batch {
+  const size = kernels[0]!.length;
+  if (size === 1) return batch;
+  const { n, h, w, c } = dimsOf(batch);
+  const pad = size >> 1;
+  const channels = c * n;
+  // Depthwise channel k of the HWCN batch is image k mod n.
+  const taps = new Float32Array(size * channels);
+  for (let t = 0; t < size; t++) {
+    for (let k = 0; k < channels; k++) taps[t * channels + k] = kernels[k % n]![t]!;
+  }
+  const x = tf.reshape<Rank.R4>(toLayout(batch, 'HWCN').x, [1, h, w, channels]);
+  const padded = tf.mirrorPad(
+    x,
+    [
+      [0, 0],
+      [pad, pad],
+      [pad, pad],
+      [0, 0],
+    ],
+    'reflect',
+  );
+  const across = tf.depthwiseConv2d(padded, tf.tensor4d(taps, [1, size, channels, 1]), 1, 'valid');
+  const down = tf.depthwiseConv2d(across, tf.tensor4d(taps, [size, 1, channels, 1]), 1, 'valid');
+  return { x: tf.reshape<Rank.R4>(down, [h, w, c, n]), layout: 'HWCN' };
+}
+
+/** Options of {@link gaussianBlur}. */
+export interface GaussianBlurOptions {
+  /** Side of the square kernel: an odd integer >= 1, less than twice the image side. Required. */
+  kernelSize: number;
+  /** Standard deviation per image, `> 0`: one number for all, an array of N numbers, or a Tensor1D. Required. */
+  sigma: PerImage;
+}
+
+/**
+ * Blurs each image with a square Gaussian kernel of its own `sigma`, as torchvision's
+ * `F.gaussian_blur(img, [k, k], [sigma, sigma])`: separable, reflect padding.
+ */
+export function gaussianBlur(images: ImageBatch, options: GaussianBlurOptions): ImageBatch {
+  assertImageBatch(images, 'images');
+  const { kernelSize, sigma } = optionsObject(options, 'gaussianBlur options');
+  const [n, h, w] = images.shape;
+  assertKernelSize(kernelSize, 'kernelSize');
+  assertKernelFits(kernelSize, h, w, 'kernelSize');
+  const sigmas = readPerImage(sigma, 'sigma', n, { min: 0, exclusiveMin: true });
+  const kernels = Array.from(sigmas, (s) => gaussianKernel(kernelSize, s));
+  return applyToImages(images, (batch) => blurImages(batch, kernels));
+}

@@ -1,0 +1,31 @@
+import type { ImageBatch } from '@simclr/core';
+import { assertImageBatch } from '@simclr/core';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { applyToImages } from './augmentation.js';
+import type { Batch } from './layout.js';
+import { perImageTensor } from './layout.js';
+import type { PerImage } from './per-image.js';
+import { readPerImage } from './per-image.js';
+
+/**
+ * `x >= threshold ? 1 - x : x` per image. The comparison is `step(threshold - x)` (1 where x is below),
+ * and the choice a 0/1 blend: exact, and vectorised on every backend. A threshold above 1 keeps the image.
+ */
+export function solarizeImages(batch: Batch, thresholds: ArrayLike<number>): Batch {
+  const below = tf.step(tf.sub(perImageTensor(thresholds, batch.layout), batch.x));
+  const inverted = tf.sub(1, batch.x);
+  const x = tf.add<Tensor4D>(tf.mul(below, batch.x), tf.mul(tf.sub(1, below), inverted));
+  return { x, layout: batch.layout };
+}
+
+/**
+ * Inverts every pixel value at or above the image's threshold (`1 - x`), as torchvision's `F.solarize`.
+ *
+ * @param threshold per image, in `[0, 1]`: one number for all images, an array of N numbers, or a Tensor1D.
+ */
+export function solarize(images: ImageBatch, threshold: PerImage): ImageBatch {
+  assertImageBatch(images, 'images');
+  const t = readPerImage(threshold, 'threshold', images.shape[0], { min: 0, max: 1 });
+  return applyToImages(images, (batch) => solarizeImages(batch, t));
+}
