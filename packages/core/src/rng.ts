@@ -11,7 +11,7 @@ export type RngState = readonly [number, number, number, number];
 export interface Rng {
   /** A float in [0, 1) with 32 bits of randomness. */
   next(): number;
-  /** A float in [lo, hi). */
+  /** A float in [lo, hi) (lo when hi = lo). */
   uniform(lo: number, hi: number): number;
   /** An integer in [0, n). */
   int(n: number): number;
@@ -74,12 +74,16 @@ class Xoshiro128 implements Rng {
   }
 
   uniform(lo: number, hi: number): number {
-    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) {
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo || !Number.isFinite(hi - lo)) {
       throw new SimclrError(
-        `uniform(lo, hi) needs finite lo <= hi, got lo=${describeValue(lo)}, hi=${describeValue(hi)}`,
+        `uniform(lo, hi) needs finite lo <= hi with a finite hi - lo, got lo=${describeValue(lo)}, hi=${describeValue(hi)}`,
       );
     }
-    return lo + (hi - lo) * this.next();
+    if (hi === lo) return lo;
+    // Far from zero, lo + (hi - lo)·u can round up to hi; drawing again keeps the result in [lo, hi).
+    let v = lo + (hi - lo) * this.next();
+    while (v >= hi) v = lo + (hi - lo) * this.next();
+    return v;
   }
 
   int(n: number): number {
@@ -112,6 +116,9 @@ class Xoshiro128 implements Rng {
   }
 
   shuffle<T>(array: T[]): T[] {
+    if (!Array.isArray(array)) {
+      throw new SimclrError(`shuffle(array) needs an array, got ${describeValue(array)}`);
+    }
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = array[i]!;
