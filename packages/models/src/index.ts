@@ -1,1 +1,11 @@
-export {};
+export { loadSimCLRModel } from './load-simclr-model.js';
+export { type ProjectionHeadOptions, projectionHead } from './projection-head.js';
+export { type ResNetDepth, type ResNetOptions, resnet } from './resnet.js';
+export {
+  type ForwardOptions,
+  type SimCLRMetadata,
+  SimCLRModel,
+  type SimCLRModelParts,
+} from './simclr-model.js';
+export { type SmallCnnOptions, smallCnn } from './small-cnn.js';
+export { isBatchNormOrBias } from './weight-names.js';

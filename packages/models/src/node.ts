@@ -1,0 +1,1 @@
+export { fileSystem } from './node/file-system.js';
