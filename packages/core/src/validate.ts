@@ -70,7 +70,9 @@ export function assertImageBatch(
     );
   }
   if (n < 1 || h < 1 || w < 1) {
-    throw new SimclrError(`${name} must hold at least one pixel per image, got shape [${x.shape.join(',')}]`);
+    throw new SimclrError(
+      `${name} must hold at least one image of at least one pixel, got shape [${x.shape.join(',')}]`,
+    );
   }
   if (options.checkValues) {
     const [min, max, bad] = tf.tidy(() => {
