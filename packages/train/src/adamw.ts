@@ -1,6 +1,7 @@
 import { assertNumber } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { toVariableFilter, type VariableFilter } from './exclusions.js';
+import type { NamedTensor } from './named-tensor.js';
 
 /** Options of {@link adamw}. */
 export interface AdamWOptions {
@@ -33,7 +34,7 @@ interface Moments {
  *     w ← w − lr·( m/(1−β1^t) / (√(v/(1−β2^t)) + ε) + λ·w )
  */
 export class AdamWOptimizer extends tf.Optimizer {
-  static override get className(): string {
+  static get className(): string {
     return 'SimclrAdamW';
   }
 
@@ -67,7 +68,7 @@ export class AdamWOptimizer extends tf.Optimizer {
     this.learningRate = learningRate;
   }
 
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const entries: [string, tf.Tensor][] = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
@@ -105,15 +106,15 @@ export class AdamWOptimizer extends tf.Optimizer {
     return mo;
   }
 
-  override async getWeights(): Promise<tf.NamedTensor[]> {
-    const out: tf.NamedTensor[] = [await this.saveIterations()];
+  override async getWeights(): Promise<NamedTensor[]> {
+    const out: NamedTensor[] = [await this.saveIterations()];
     for (const [name, mo] of this.moments) {
       out.push({ name: `${name}/m`, tensor: mo.m }, { name: `${name}/v`, tensor: mo.v });
     }
     return out;
   }
 
-  override async setWeights(weightValues: tf.NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     this.dispose();
     const byName = new Map(rest.map((w) => [w.name, w.tensor]));

@@ -114,7 +114,9 @@ function chunkedStep(
       }
     }
   } finally {
-    stateVariables.forEach((v, i) => v.assign(saved[i]!));
+    stateVariables.forEach((v, i) => {
+      v.assign(saved[i]!);
+    });
     tf.dispose([...saved, ...dz]);
   }
   return { loss: value, z1, z2, grads: total };

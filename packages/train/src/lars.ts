@@ -1,6 +1,7 @@
 import { assertNumber } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { toVariableFilter, type VariableFilter } from './exclusions.js';
+import type { NamedTensor } from './named-tensor.js';
 
 /** Options of {@link lars}. */
 export interface LarsOptions {
@@ -36,7 +37,7 @@ interface Slot {
  *     w ← w − v            (Nesterov: w ← w − (m·v + lr·r·g))
  */
 export class LarsOptimizer extends tf.Optimizer {
-  static override get className(): string {
+  static get className(): string {
     return 'SimclrLARS';
   }
 
@@ -49,7 +50,7 @@ export class LarsOptimizer extends tf.Optimizer {
   private readonly isExcluded: VariableFilter;
   private readonly slots = new Map<string, Slot>();
 
-  constructor(options: LarsOptions & { eta?: number | null }) {
+  constructor(options: Omit<LarsOptions, 'eta'> & { eta?: number | null }) {
     super();
     const {
       learningRate,
@@ -82,7 +83,7 @@ export class LarsOptimizer extends tf.Optimizer {
     return this.isExcluded(name);
   }
 
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const entries: [string, tf.Tensor][] = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
@@ -126,14 +127,14 @@ export class LarsOptimizer extends tf.Optimizer {
     return slot;
   }
 
-  override async getWeights(): Promise<tf.NamedTensor[]> {
+  override async getWeights(): Promise<NamedTensor[]> {
     return [
       await this.saveIterations(),
       ...[...this.slots.values()].map((s) => ({ name: s.name, tensor: s.variable as tf.Tensor })),
     ];
   }
 
-  override async setWeights(weightValues: tf.NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     for (const s of this.slots.values()) s.variable.dispose();
     this.slots.clear();

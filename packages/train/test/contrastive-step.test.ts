@@ -111,7 +111,9 @@ describeBackends('contrastiveGradients', ['cpu', 'wasm', 'webgl'], () => {
     });
     const moved = stateOf(model);
     const expected = stateOf(twin);
-    moved.forEach((m, i) => expectClose(m, expected[i]!, { atol: 1e-6, label: m.name }));
+    moved.forEach((m, i) => {
+      expectClose(m, expected[i]!, { atol: 1e-6, label: m.name });
+    });
     const initialMean = tf.tidy(() => tf.max(tf.abs(moved[0]!)).dataSync()[0]!);
     expect(initialMean).toBeGreaterThan(0);
     tf.dispose([r.loss, r.z1, r.z2, ...Object.values(r.grads), v1, v2]);

@@ -1,0 +1,171 @@
+import { createRng, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
+import { fromTensors } from '@simclr/data';
+import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
+import { describeBackends, expectClose } from '@simclr/test-utils';
+import { type CheckpointFiles, type CheckpointSink, pretrain, type StepMetrics } from '@simclr/train';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+
+/** Keeps checkpoints in memory, newest last. */
+class MemorySink implements CheckpointSink {
+  readonly saved: { step: number; files: Map<string, Uint8Array> }[] = [];
+  async save(step: number, files: CheckpointFiles): Promise<void> {
+    const copy = new Map(
+      Object.entries(files).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? new TextEncoder().encode(v) : v.slice(),
+      ]),
+    );
+    this.saved.push({ step, files: copy });
+  }
+  async latestValid() {
+    return this.saved.at(-1) ?? null;
+  }
+}
+
+/** A cheap random augmentation: per-image flip and brightness, drawn from the Rng. */
+function flipAndBrightness(images: ImageBatch, rng: Rng): ImageBatch {
+  const n = images.shape[0];
+  const flips = Array.from({ length: n }, () => (rng.bernoulli(0.5) ? 1 : 0));
+  const gains = Array.from({ length: n }, () => rng.uniform(0.6, 1.4));
+  return tf.tidy(() => {
+    const flipped = tf.reverse(images, 2);
+    const mask = tf.reshape(tf.tensor1d(flips), [n, 1, 1, 1]);
+    const mixed = tf.add(tf.mul(flipped, mask), tf.mul(images, tf.sub(1, mask)));
+    return tf.clipByValue(tf.mul(mixed, tf.reshape(tf.tensor1d(gains), [n, 1, 1, 1])), 0, 1) as ImageBatch;
+  });
+}
+
+function makeModel(): SimCLRModel {
+  const rng = createRng(11);
+  const encoder = smallCnn({ inputShape: [8, 8, 1], widths: [4, 8], rng });
+  const head = projectionHead({ inputDim: 8, outputDim: 8, rng });
+  return new SimCLRModel({ encoder, head });
+}
+
+async function makeDataset(size = 24) {
+  const rng = createRng(5);
+  const images = tf.tensor4d(
+    Array.from({ length: size * 64 }, () => rng.next()),
+    [size, 8, 8, 1],
+  );
+  const ds = await fromTensors(images);
+  images.dispose();
+  return ds;
+}
+
+const config = {
+  epochs: 2,
+  batchSize: 8,
+  seed: 3,
+  checkpointEvery: 2,
+  optimizer: { name: 'lars' as const, baseLearningRate: 1, warmupEpochs: 0.5 },
+};
+
+describeBackends('pretrain', ['cpu', 'wasm', 'webgl'], (backend) => {
+  it('trains, reports every step, and a resumed run repeats the uninterrupted loss curve', async () => {
+    const dataset = await makeDataset();
+    const full: StepMetrics[] = [];
+    const epochs: number[] = [];
+    const model = makeModel();
+    const fullSink = new MemorySink();
+    const result = await pretrain(config, {
+      model,
+      dataset,
+      augment: flipAndBrightness,
+      checkpoints: fullSink,
+      onStep: (m) => {
+        full.push(m);
+      },
+      onEpoch: (e) => {
+        epochs.push(e.epoch);
+      },
+    });
+    model.dispose();
+    expect(result).toMatchObject({ status: 'completed', step: 6, epochsCompleted: 2, resumedFrom: null });
+    expect(full.map((m) => [m.step, m.epoch])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 1],
+      [5, 1],
+      [6, 1],
+    ]);
+    expect(epochs).toEqual([0, 1]);
+    expect(fullSink.saved.map((s) => s.step)).toEqual([2, 4, 6]);
+    for (const m of full) {
+      expect(Number.isFinite(m.loss)).toBe(true);
+      expect(m.contrastiveAccuracy).toBeGreaterThanOrEqual(0);
+      expect(m.contrastiveAccuracy).toBeLessThanOrEqual(1);
+      expect(m.imagesPerSecond).toBeGreaterThan(0);
+    }
+    // base 1·8/256; warm-up over 2 steps (half an epoch of 3, rounded), then cosine to 0 at step 6.
+    expect(full[0]!.lr).toBe(0);
+    expectClose(
+      full.map((m) => m.lr),
+      [0, 0.015625, 0.03125, 0.0266735, 0.015625, 0.0045765],
+      { atol: 1e-6 },
+    );
+
+    // Interrupted after step 3 (the abort is seen after the step in flight), then resumed.
+    const controller = new AbortController();
+    const first: StepMetrics[] = [];
+    const sink = new MemorySink();
+    const interrupted = makeModel();
+    const r1 = await pretrain(config, {
+      model: interrupted,
+      dataset,
+      augment: flipAndBrightness,
+      checkpoints: sink,
+      signal: controller.signal,
+      onStep: (m) => {
+        first.push(m);
+        if (m.step === 2) controller.abort();
+      },
+    });
+    interrupted.dispose();
+    expect(r1).toMatchObject({ status: 'aborted', step: 3 });
+    expect(sink.saved.map((s) => s.step)).toEqual([2, 3]);
+    const second: StepMetrics[] = [];
+    const resumedModel = makeModel();
+    const r2 = await pretrain(config, {
+      model: resumedModel,
+      dataset,
+      augment: flipAndBrightness,
+      checkpoints: sink,
+      onStep: (m) => {
+        second.push(m);
+      },
+    });
+    resumedModel.dispose();
+    expect(r2).toMatchObject({ status: 'completed', step: 6, resumedFrom: 3 });
+    const resumedLosses = [...first, ...second].map((m) => m.loss);
+    const fullLosses = full.map((m) => m.loss);
+    if (backend === 'cpu') {
+      expect(resumedLosses).toEqual(fullLosses);
+    } else {
+      expectClose(resumedLosses, fullLosses, { atol: 1e-5, rtol: 1e-5 });
+    }
+  });
+
+  it('stops on a non-finite loss without applying the update', async () => {
+    const dataset = await makeDataset(16);
+    const model = makeModel();
+    const sink = new MemorySink();
+    const poison = (images: ImageBatch) => tf.tidy(() => tf.mul(images, Number.NaN) as ImageBatch);
+    await expect(
+      pretrain({ ...config, epochs: 1 }, { model, dataset, augment: poison, checkpoints: sink }),
+    ).rejects.toThrow(/the loss became NaN at step 1 \(epoch 0\); the update was not applied/);
+    expect(sink.saved).toEqual([]);
+    model.dispose();
+  });
+
+  it('rejects a batch larger than the dataset', async () => {
+    const dataset = await makeDataset(4);
+    const model = makeModel();
+    await expect(
+      pretrain({ ...config, batchSize: 8 }, { model, dataset, augment: flipAndBrightness }),
+    ).rejects.toThrow(SimclrError);
+    model.dispose();
+  });
+});
