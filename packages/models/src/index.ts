@@ -1,8 +1,8 @@
-export { loadSimCLRModel } from './load-simclr-model.js';
 export { type ProjectionHeadOptions, projectionHead } from './projection-head.js';
 export { type ResNetDepth, type ResNetOptions, resnet } from './resnet.js';
 export {
   type ForwardOptions,
+  loadSimCLRModel,
   type SimCLRMetadata,
   SimCLRModel,
   type SimCLRModelParts,

@@ -28,6 +28,9 @@ export interface SimCLRMetadata {
 /** Name of the Keras model that `save` writes: the encoder and the head as two nested models. */
 const SAVED_NAME = 'simclr';
 
+/** Lets `loadSimCLRModel` hand a model the outer model it was loaded from (set in a static block). */
+let adoptSaved: (model: SimCLRModel, saved: tfl.LayersModel) => void;
+
 function assertSingleIO(model: unknown, name: string): asserts model is tfl.LayersModel {
   if (!(model instanceof tfl.LayersModel)) {
     throw new SimclrError(`${name} must be a tf.LayersModel, got ${describeValue(model)}`);
@@ -49,14 +52,21 @@ function assertSingleIO(model: unknown, name: string): asserts model is tfl.Laye
  * that downstream tasks use; `project` gives z = g(f(x)) for the contrastive loss.
  *
  * Both parts are ordinary tfjs-layers models, so the encoder can be dropped into another model and the
- * weights round-trip through the TensorFlow.js and Keras formats. Every weight name ends in `/kernel`,
- * `/bias`, `/gamma`, `/beta`, `/moving_mean` or `/moving_variance` (see `isBatchNormOrBias`).
+ * weights round-trip through the TensorFlow.js and Keras formats. With this package's encoders and head,
+ * every weight name ends in `/kernel`, `/bias`, `/gamma`, `/beta`, `/moving_mean` or `/moving_variance`
+ * (see `isBatchNormOrBias`).
  */
 export class SimCLRModel {
   readonly encoder: tfl.LayersModel;
   readonly head: tfl.LayersModel;
   private readonly imageShape: readonly (number | null)[];
   private saved: tfl.LayersModel | undefined;
+
+  static {
+    adoptSaved = (model, saved) => {
+      model.saved = saved;
+    };
+  }
 
   /** @throws SimclrError unless both parts have one input and one rank-2 output and their sizes and weight names fit. */
   constructor(parts: SimCLRModelParts) {
@@ -168,7 +178,39 @@ export class SimCLRModel {
   }
 }
 
-/** Internal hook for `loadSimCLRModel`: adopts the loaded outer model so `dispose` frees it too. */
-export function adoptSavedModel(model: SimCLRModel, saved: tfl.LayersModel): void {
-  (model as unknown as { saved: tfl.LayersModel }).saved = saved;
+function readMetadata(model: tfl.LayersModel): SimCLRMetadata['simclr'] {
+  const meta = (model.getUserDefinedMetadata() as Partial<SimCLRMetadata> | undefined)?.simclr;
+  if (meta?.format !== 1 || typeof meta.encoder !== 'string' || typeof meta.head !== 'string') {
+    throw new SimclrError(
+      `source must hold a model written by SimCLRModel.save (format 1), got user metadata ${describeValue(meta)}`,
+    );
+  }
+  return meta;
+}
+
+/**
+ * Loads a model written by `SimCLRModel.save`, from a tfjs IO handler or URL (`indexeddb://name`, an
+ * `http(s)://…/model.json` URL, `fileSystem(dir)` from `@simclr/models/node`). The encoder and head come
+ * back as separate `tf.LayersModel`s with the saved weights, batch-norm statistics included.
+ *
+ * @throws SimclrError when the source holds some other model.
+ */
+export async function loadSimCLRModel(source: string | tf.io.IOHandler): Promise<SimCLRModel> {
+  const saved = await tfl.loadLayersModel(source);
+  try {
+    const meta = readMetadata(saved);
+    const encoder = saved.getLayer(meta.encoder);
+    const head = saved.getLayer(meta.head);
+    if (!(encoder instanceof tfl.LayersModel) || !(head instanceof tfl.LayersModel)) {
+      throw new SimclrError(
+        `source must hold the encoder '${meta.encoder}' and head '${meta.head}' as nested models, got ${encoder.getClassName()} and ${head.getClassName()}`,
+      );
+    }
+    const model = new SimCLRModel({ encoder, head });
+    adoptSaved(model, saved);
+    return model;
+  } catch (error) {
+    saved.dispose();
+    throw error;
+  }
 }

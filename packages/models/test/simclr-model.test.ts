@@ -147,6 +147,11 @@ describeBackends('SimCLRModel', ['cpu', 'wasm', 'webgl'], () => {
     const model = build();
     const other = projectionHead({ inputDim: 5, name: 'other' });
     const vector = projectionHead({ inputDim: 8, name: 'vector' });
+    const input = tfl.input({ shape: [8] });
+    const clashing = tfl.model({
+      inputs: input,
+      outputs: tfl.layers.dense({ units: 2, name: 'stage1.conv' }).apply(input) as tfl.SymbolicTensor,
+    });
     const cases: [() => unknown, RegExp][] = [
       [
         () => new SimCLRModel({ encoder: model.encoder, head: other }),
@@ -160,6 +165,10 @@ describeBackends('SimCLRModel', ['cpu', 'wasm', 'webgl'], () => {
       [
         () => new SimCLRModel({ encoder: vector, head: other }),
         /encoder must take an ImageBatch \[N, H, W, C\], got input shape \[null,8\]/,
+      ],
+      [
+        () => new SimCLRModel({ encoder: model.encoder, head: clashing }),
+        /head and encoder must not share weight names .* both have 'stage1.conv\/kernel'/,
       ],
       [
         () => model.encode(tf.ones([2, 12, 12, 1]) as tf.Tensor4D),
@@ -195,7 +204,7 @@ describeBackends('SimCLRModel', ['cpu', 'wasm', 'webgl'], () => {
         ),
       ),
     ).rejects.toThrow(/source must hold a model written by SimCLRModel.save/);
-    for (const m of [other, vector]) m.dispose();
+    for (const m of [other, vector, clashing]) m.dispose();
     model.dispose();
   });
 });
