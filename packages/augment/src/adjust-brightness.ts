@@ -2,7 +2,7 @@ import type { ImageBatch } from '@simclr/core';
 import { assertImageBatch } from '@simclr/core';
 import { applyToImages } from './augmentation.js';
 import { blend } from './blend.js';
-import { toLayout } from './layout.js';
+import { planes, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
 import { readPerImage } from './per-image.js';
 
@@ -17,8 +17,7 @@ export function adjustBrightness(images: ImageBatch, factor: PerImage): ImageBat
   assertImageBatch(images, 'images');
   const n = images.shape[0];
   const self = readPerImage(factor, 'factor', n, { min: 0 });
-  return applyToImages(images, (batch) => ({
-    x: blend(toLayout(batch, 'CNHW').x, { self, gray: new Float64Array(n), mean: new Float64Array(n) }),
-    layout: 'CNHW',
-  }));
+  return applyToImages(images, (batch) =>
+    planes(blend(toPlanes(batch), { self, gray: new Float64Array(n), mean: new Float64Array(n) })),
+  );
 }

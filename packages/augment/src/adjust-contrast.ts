@@ -2,7 +2,7 @@ import type { ImageBatch } from '@simclr/core';
 import { assertImageBatch } from '@simclr/core';
 import { applyToImages } from './augmentation.js';
 import { blend } from './blend.js';
-import { toLayout } from './layout.js';
+import { planes, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
 import { readPerImage } from './per-image.js';
 
@@ -18,8 +18,7 @@ export function adjustContrast(images: ImageBatch, factor: PerImage): ImageBatch
   const n = images.shape[0];
   const self = readPerImage(factor, 'factor', n, { min: 0 });
   const mean = self.map((f) => 1 - f);
-  return applyToImages(images, (batch) => ({
-    x: blend(toLayout(batch, 'CNHW').x, { self, gray: new Float64Array(n), mean }),
-    layout: 'CNHW',
-  }));
+  return applyToImages(images, (batch) =>
+    planes(blend(toPlanes(batch), { self, gray: new Float64Array(n), mean })),
+  );
 }

@@ -2,7 +2,7 @@ import type { ImageBatch } from '@simclr/core';
 import { assertImageBatch } from '@simclr/core';
 import { applyToImages } from './augmentation.js';
 import { blend } from './blend.js';
-import { dimsOf, toLayout } from './layout.js';
+import { dimsOf, planes, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
 import { readPerImage } from './per-image.js';
 
@@ -19,8 +19,6 @@ export function adjustSaturation(images: ImageBatch, factor: PerImage): ImageBat
   const self = readPerImage(factor, 'factor', n, { min: 0 });
   const gray = self.map((f) => 1 - f);
   return applyToImages(images, (batch) =>
-    dimsOf(batch).c === 1
-      ? batch
-      : { x: blend(toLayout(batch, 'CNHW').x, { self, gray, mean: new Float64Array(n) }), layout: 'CNHW' },
+    dimsOf(batch).c === 1 ? batch : planes(blend(toPlanes(batch), { self, gray, mean: new Float64Array(n) })),
   );
 }

@@ -2,7 +2,7 @@ import type { ImageBatch, Rng } from '@simclr/core';
 import { assertImageBatch, describeValue, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from './layout.js';
-import { toLayout } from './layout.js';
+import { disposeExcept, toNHWC } from './layout.js';
 import { assertRng } from './validate.js';
 
 /**
@@ -34,7 +34,7 @@ export function chain(stages: readonly Stage[]): Stage {
     for (const stage of stages) {
       const previous = current;
       current = tf.tidy(() => stage(previous, rng));
-      if (previous !== input && previous.x !== current.x) previous.x.dispose();
+      if (previous !== input) disposeExcept(previous, current, input);
     }
     return current;
   };
@@ -42,9 +42,11 @@ export function chain(stages: readonly Stage[]): Stage {
 
 /** The NHWC tensor a public function returns for `result`: always a new tensor, never the input. */
 function finish(result: Batch, images: ImageBatch): ImageBatch {
-  if (result.x === images) return tf.clone(images);
-  const out = tf.tidy(() => toLayout(result, 'NHWC').x);
-  if (out !== result.x) result.x.dispose();
+  const out = tf.tidy(() => {
+    const x = toNHWC(result);
+    return x === images ? tf.clone(x) : x;
+  });
+  disposeExcept(result, { layout: 'NHWC', x: out }, { layout: 'NHWC', x: images });
   return out;
 }
 
@@ -86,7 +88,7 @@ export function stageOf(augmentation: Augmentation): Stage {
   const own = (augmentation as Staged)[STAGE];
   if (own) return own;
   return (batch, rng) => {
-    const images = toLayout(batch, 'NHWC').x;
+    const images = toNHWC(batch);
     const out: unknown = augmentation(images, rng);
     assertImageBatch(out, `the output of ${augmentation.describe()}`);
     return { x: out, layout: 'NHWC' };

@@ -1,7 +1,7 @@
-import type { Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { perImageTensor } from './layout.js';
-import { grayPlane } from './rgb-to-grayscale.js';
+import { perImagePlane } from './layout.js';
+import { grayOf } from './rgb-to-grayscale.js';
 
 /** What one blend step does to each image; index i is image i. */
 export interface BlendWeights {
@@ -18,21 +18,25 @@ export function identityWeights(n: number): BlendWeights {
 }
 
 /**
- * `clamp(self·x + gray·gray(x) + mean·mean(gray(x)), 0, 1)` per image on a CNHW batch: torchvision's
+ * `clamp(self·x + gray·gray(x) + mean·mean(gray(x)), 0, 1)` per image on channel planes: torchvision's
  * `_blend` for brightness (blend with black), contrast (with the mean gray) and saturation (with the
  * per-pixel gray) at once, so images that each need a different one of them share a single pass.
  * Zero weights contribute exact zeros, so each image gets the same float operations as torchvision.
  */
-export function blend(x: Tensor4D, weights: BlendWeights): Tensor4D {
+export function blend(channels: readonly Tensor3D[], weights: BlendWeights): Tensor3D[] {
   const anyGray = weights.gray.some((v) => v !== 0);
   const anyMean = weights.mean.some((v) => v !== 0);
-  const scaled = tf.mul<Tensor4D>(x, perImageTensor(weights.self, 'CNHW'));
-  if (!anyGray && !anyMean) return tf.clipByValue(scaled, 0, 1);
-  const gray = grayPlane(x);
-  const parts: Tensor4D[] = [];
-  if (anyGray) parts.push(tf.mul<Tensor4D>(gray, perImageTensor(weights.gray, 'CNHW')));
-  if (anyMean)
-    parts.push(tf.mul<Tensor4D>(tf.mean(gray, [2, 3], true), perImageTensor(weights.mean, 'CNHW')));
-  const target = parts.length === 1 ? parts[0]! : tf.add<Tensor4D>(parts[0]!, parts[1]!);
-  return tf.clipByValue(tf.add<Tensor4D>(scaled, target), 0, 1);
+  const self = perImagePlane(weights.self);
+  let target: Tensor3D | null = null;
+  if (anyGray || anyMean) {
+    const gray = grayOf(channels);
+    const parts: Tensor3D[] = [];
+    if (anyGray) parts.push(tf.mul(gray, perImagePlane(weights.gray)));
+    if (anyMean) parts.push(tf.mul(tf.mean(gray, [1, 2], true), perImagePlane(weights.mean)));
+    target = parts.length === 1 ? parts[0]! : tf.add<Tensor3D>(parts[0]!, parts[1]!);
+  }
+  return channels.map((x) => {
+    const scaled = tf.mul<Tensor3D>(x, self);
+    return tf.clipByValue(target === null ? scaled : tf.add<Tensor3D>(scaled, target), 0, 1);
+  });
 }

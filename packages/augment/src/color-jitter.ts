@@ -6,7 +6,7 @@ import { defineAugmentation } from './augmentation.js';
 import type { BlendWeights } from './blend.js';
 import { blend, identityWeights } from './blend.js';
 import type { Batch } from './layout.js';
-import { dimsOf, toLayout } from './layout.js';
+import { dimsOf, disposeExcept, planes, toPlanes } from './layout.js';
 import { formatNumber, optionsObject } from './validate.js';
 
 /** Options of {@link colorJitter}; each strength is off at its default. */
@@ -70,16 +70,19 @@ export function applyJitter(batch: Batch, draws: readonly (JitterDraw | null)[])
   const steps = positions.reduce((a, ps) => Math.max(a, ps.length === 0 ? 0 : ps[ps.length - 1]! + 1), 0);
   if (steps === 0) return batch;
 
-  let x = toLayout(batch, 'CNHW').x;
+  const input = planes(toPlanes(batch));
+  let current = input;
   for (let t = 0; t < steps; t++) {
-    const previous = x;
-    x = tf.tidy(() => {
+    const previous = current;
+    current = tf.tidy(() => {
       if (t === hueStep) {
         const delta = draws.map((d) => d?.factors[HUE] ?? 0);
-        return shiftHue(
-          previous,
-          delta,
-          huePositions.map((p) => (p >= 0 ? 1 : 0)),
+        return planes(
+          shiftHue(
+            previous.planes,
+            delta,
+            huePositions.map((p) => (p >= 0 ? 1 : 0)),
+          ),
         );
       }
       const weights = identityWeights(n);
@@ -87,11 +90,11 @@ export function applyJitter(batch: Batch, draws: readonly (JitterDraw | null)[])
         const op = sequences[i]![ps.indexOf(t)];
         if (op !== undefined) blendWeightsOf(op, draws[i]!.factors[op]!, weights, i);
       });
-      return weights.self.every((f) => f === 1) ? previous : blend(previous, weights);
+      return weights.self.every((f) => f === 1) ? previous : planes(blend(previous.planes, weights));
     });
-    if (previous !== batch.x && previous !== x) previous.dispose();
+    if (previous !== input) disposeExcept(previous, current);
   }
-  return { x, layout: 'CNHW' };
+  return current;
 }
 
 /** torchvision's `ColorJitter._check_input`: the range a strength draws from, or null when it is off. */

@@ -4,7 +4,7 @@ import type { Rank } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyToImages } from './augmentation.js';
 import type { Batch } from './layout.js';
-import { dimsOf, toLayout } from './layout.js';
+import { dimsOf, planes, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
 import { readPerImage } from './per-image.js';
 import { assertKernelSize, optionsObject } from './validate.js';
@@ -36,34 +36,37 @@ export function assertKernelFits(kernelSize: number, height: number, width: numb
 
 /**
  * Separable Gaussian blur with one kernel per image (`kernels[i]`, all of one odd length), reflect
- * padding and the kernel centred, as torchvision's `F.gaussian_blur`. Images go innermost (HWCN), where
- * a depthwise convolution applies each image's own kernel to all its channels in one batched pass.
+ * padding and the kernel centred, as torchvision's `F.gaussian_blur`. Each channel plane is turned
+ * images-innermost, where a depthwise convolution applies each image's own kernel in one batched pass.
  */
 export function blurImages(batch: Batch, kernels: readonly Float64Array[]): Batch {
   const size = kernels[0]!.length;
   if (size === 1) return batch;
-  const { n, h, w, c } = dimsOf(batch);
+  const { n, h, w } = dimsOf(batch);
   const pad = size >> 1;
-  const channels = c * n;
-  // Depthwise channel k of the HWCN batch is image k mod n.
-  const taps = new Float32Array(size * channels);
+  const taps = new Float32Array(size * n);
   for (let t = 0; t < size; t++) {
-    for (let k = 0; k < channels; k++) taps[t * channels + k] = kernels[k % n]![t]!;
+    for (let i = 0; i < n; i++) taps[t * n + i] = kernels[i]![t]!;
   }
-  const x = tf.reshape<Rank.R4>(toLayout(batch, 'HWCN').x, [1, h, w, channels]);
-  const padded = tf.mirrorPad(
-    x,
-    [
-      [0, 0],
-      [pad, pad],
-      [pad, pad],
-      [0, 0],
-    ],
-    'reflect',
+  const across = tf.tensor4d(taps, [1, size, n, 1]);
+  const down = tf.tensor4d(taps, [size, 1, n, 1]);
+  return planes(
+    toPlanes(batch).map((plane) => {
+      const x = tf.reshape<Rank.R4>(tf.transpose(plane, [1, 2, 0]), [1, h, w, n]);
+      const padded = tf.mirrorPad(
+        x,
+        [
+          [0, 0],
+          [pad, pad],
+          [pad, pad],
+          [0, 0],
+        ],
+        'reflect',
+      );
+      const blurred = tf.depthwiseConv2d(tf.depthwiseConv2d(padded, across, 1, 'valid'), down, 1, 'valid');
+      return tf.transpose(tf.reshape<Rank.R3>(blurred, [h, w, n]), [2, 0, 1]);
+    }),
   );
-  const across = tf.depthwiseConv2d(padded, tf.tensor4d(taps, [1, size, channels, 1]), 1, 'valid');
-  const down = tf.depthwiseConv2d(across, tf.tensor4d(taps, [size, 1, channels, 1]), 1, 'valid');
-  return { x: tf.reshape<Rank.R4>(down, [h, w, c, n]), layout: 'HWCN' };
 }
 
 /** Options of {@link gaussianBlur}. */

@@ -1,23 +1,24 @@
 import type { ImageBatch } from '@simclr/core';
 import { assertImageBatch } from '@simclr/core';
+import type { Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyToImages } from './augmentation.js';
 import type { Batch } from './layout.js';
-import { dimsOf, toLayout } from './layout.js';
+import { mapBatch } from './layout.js';
 import type { PerImageMask } from './per-image.js';
 import { readPerImageMask } from './per-image.js';
 import { selectImages } from './select-images.js';
 
+function flipLeftRight<T extends Tensor3D | Tensor4D>(x: T): T {
+  if (x.rank === 4) return tf.image.flipLeftRight(x as Tensor4D) as T;
+  const [n, h, w] = x.shape;
+  return tf.reshape(tf.image.flipLeftRight(tf.reshape(x, [n!, h!, w!, 1])), x.shape) as T;
+}
+
 /** Flips the images whose `mask` is 1 left to right. */
 export function flipImages(batch: Batch, mask: ArrayLike<number>): Batch {
   if (Array.from(mask).every((m) => m === 0)) return batch;
-  const b = batch.layout === 'HWCN' ? toLayout(batch, 'CNHW') : batch;
-  const { n, h, w, c } = dimsOf(b);
-  const flipped =
-    b.layout === 'NHWC'
-      ? tf.image.flipLeftRight(b.x)
-      : tf.reshape(tf.image.flipLeftRight(tf.reshape(b.x, [c * n, h, w, 1])), b.x.shape);
-  return { x: selectImages(mask, flipped as tf.Tensor4D, b.x, b.layout), layout: b.layout };
+  return selectImages(mask, mapBatch(batch, flipLeftRight), batch);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { assertProbability, SimclrError } from '@simclr/core';
 import type { Augmentation } from './augmentation.js';
 import { assertAugmentation, defineAugmentation, stageOf } from './augmentation.js';
-import { dimsOf, toLayout } from './layout.js';
+import type { Batch } from './layout.js';
+import { dimsOf, planes, toNHWC, toPlanes } from './layout.js';
 import { selectImages } from './select-images.js';
 import { formatNumber } from './validate.js';
 
@@ -26,7 +27,8 @@ export function randomApply(augmentation: Augmentation, p: number): Augmentation
         `randomApply needs an augmentation that keeps the image shape; ${augmentation.describe()} turned [${before.n},${before.h},${before.w},${before.c}] into [${after.n},${after.h},${after.w},${after.c}] (NHWC)`,
       );
     }
-    const applied = toLayout(out, batch.layout);
-    return { x: selectImages(mask, applied.x, batch.x, batch.layout), layout: batch.layout };
+    const applied: Batch =
+      batch.layout === 'NHWC' ? { layout: 'NHWC', x: toNHWC(out) } : planes(toPlanes(out));
+    return selectImages(mask, applied, batch);
   });
 }

@@ -2,8 +2,8 @@ import { assertProbability } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Augmentation } from './augmentation.js';
 import { defineAugmentation } from './augmentation.js';
-import { dimsOf, toLayout } from './layout.js';
-import { grayPlane } from './rgb-to-grayscale.js';
+import { dimsOf, planes, toPlanes } from './layout.js';
+import { grayOf } from './rgb-to-grayscale.js';
 import { selectImages } from './select-images.js';
 import { formatNumber, optionsObject } from './validate.js';
 
@@ -24,8 +24,8 @@ export function randomGrayscale(options?: RandomGrayscaleOptions): Augmentation 
     const { n, c } = dimsOf(batch);
     const mask = Float64Array.from({ length: n }, () => (rng.bernoulli(p) ? 1 : 0));
     if (c === 1 || mask.every((m) => m === 0)) return batch;
-    const x = toLayout(batch, 'CNHW').x;
-    const gray = grayPlane(x);
-    return { x: selectImages(mask, tf.concat([gray, gray, gray], 0), x, 'CNHW'), layout: 'CNHW' };
+    const rgb = planes(toPlanes(batch));
+    const gray = grayOf(rgb.planes);
+    return selectImages(mask, planes([gray, tf.clone(gray), tf.clone(gray)]), rgb);
   });
 }

@@ -1,7 +1,7 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from './layout.js';
-import { toLayout } from './layout.js';
+import { planes, toNHWC } from './layout.js';
 
 /** A crop in whole pixels of the source image. */
 export interface PixelBox {
@@ -76,9 +76,8 @@ function resampleOnHost(
   const [n, h, w, c] = images.shape;
   const src = images.dataSync();
   const { rows, cols } = allTaps(boxes, mirror, outH, outW);
-  // Written channel-major (CNHW), the layout the colour stages that usually follow work in.
-  const out = new Float32Array(c * n * outH * outW);
-  const plane = n * outH * outW;
+  // Written as one [N, H, W] plane per channel, the layout the colour stages that usually follow use.
+  const out = Array.from({ length: c }, () => new Float32Array(n * outH * outW));
   for (let img = 0; img < n; img++) {
     const base = img * h * w * c;
     for (let y = 0; y < outH; y++) {
@@ -95,14 +94,14 @@ function resampleOnHost(
         const w0 = cols.w0[k]!;
         const w1 = cols.w1[k]!;
         for (let ch = 0; ch < c; ch++) {
-          out[ch * plane + o] =
+          out[ch]![o] =
             h0 * (w0 * src[row0 + a + ch]! + w1 * src[row0 + b + ch]!) +
             h1 * (w0 * src[row1 + a + ch]! + w1 * src[row1 + b + ch]!);
         }
       }
     }
   }
-  return { x: tf.tensor4d(out, [c, n, outH, outW]), layout: 'CNHW' };
+  return planes(out.map((values) => tf.tensor3d(values, [n, outH, outW])));
 }
 
 /** The same resampling as batched gathers, for backends whose gathers are cheap (webgl, tensorflow). */
@@ -128,7 +127,7 @@ function resampleOnDevice(
   const byRows = lerp(tf.reshape(images, [n * h, w * c]), rows, outH, h);
   const transposed = tf.transpose(tf.reshape(byRows, [n, outH, w, c]), [0, 2, 1, 3]);
   const byCols = lerp(tf.reshape(transposed, [n * w, outH * c]), cols, outW, w);
-  return { x: tf.transpose(tf.reshape(byCols, [n, outW, outH, c]), [0, 2, 1, 3]), layout: 'NHWC' };
+  return { layout: 'NHWC', x: tf.transpose(tf.reshape(byCols, [n, outW, outH, c]), [0, 2, 1, 3]) };
 }
 
 const HOST_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
@@ -145,7 +144,7 @@ export function cropResize(
   outW: number,
   where: 'auto' | 'host' | 'device' = 'auto',
 ): Batch {
-  const images = toLayout(batch, 'NHWC').x;
+  const images = toNHWC(batch);
   const onHost = where === 'host' || (where === 'auto' && HOST_MEMORY_BACKENDS.has(tf.getBackend()));
   return (onHost ? resampleOnHost : resampleOnDevice)(images, boxes, mirror, outH, outW);
 }

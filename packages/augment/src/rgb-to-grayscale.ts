@@ -1,23 +1,19 @@
 import type { ImageBatch } from '@simclr/core';
-import type { Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyToImages } from './augmentation.js';
 import type { Batch } from './layout.js';
-import { dimsOf, toLayout } from './layout.js';
+import { dimsOf, planes, toPlanes } from './layout.js';
 import { assertBoolean, optionsObject } from './validate.js';
 
-/** ITU-R 601 luma weights, the ones torchvision (and TensorFlow) use. */
-const LUMA = [0.2989, 0.587, 0.114];
-
 /**
- * The grayscale of a CNHW batch as a `[1, N, H, W]` tensor: one matrix product over the channel-major
- * data, which beats three channel slices on every backend. A 1-channel batch is its own grayscale.
+ * The grayscale of an image batch given as channel planes, `0.2989 R + 0.587 G + 0.114 B` in
+ * torchvision's order of operations. A single plane is its own grayscale.
  */
-export function grayPlane(x: Tensor4D): Tensor4D {
-  const [c, n, h, w] = x.shape;
-  if (c === 1) return x;
-  const flat = tf.reshape(x, [c, n * h * w]);
-  return tf.reshape(tf.matMul(tf.tensor2d([LUMA]), flat), [1, n, h, w]);
+export function grayOf(channels: readonly Tensor3D[]): Tensor3D {
+  const [r, g, b] = channels;
+  if (g === undefined || b === undefined) return r!;
+  return tf.add(tf.add(tf.mul(r!, 0.2989), tf.mul(g, 0.587)), tf.mul(b, 0.114));
 }
 
 /** Options of {@link rgbToGrayscale}. */
@@ -29,11 +25,10 @@ export interface RgbToGrayscaleOptions {
   keepChannels?: boolean;
 }
 
-/** The batch as grayscale, `0.2989 R + 0.587 G + 0.114 B`, as torchvision's `F.rgb_to_grayscale`. */
-export function toGrayscale(batch: Batch, keepChannels: boolean): Batch {
+function toGrayscale(batch: Batch, keepChannels: boolean): Batch {
   if (dimsOf(batch).c === 1) return batch;
-  const gray = grayPlane(toLayout(batch, 'CNHW').x);
-  return { x: keepChannels ? tf.concat([gray, gray, gray], 0) : gray, layout: 'CNHW' };
+  const gray = grayOf(toPlanes(batch));
+  return planes(keepChannels ? [gray, tf.clone(gray), tf.clone(gray)] : [gray]);
 }
 
 /**

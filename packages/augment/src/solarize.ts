@@ -1,10 +1,10 @@
 import type { ImageBatch } from '@simclr/core';
 import { assertImageBatch } from '@simclr/core';
-import type { Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyToImages } from './augmentation.js';
 import type { Batch } from './layout.js';
-import { perImageTensor } from './layout.js';
+import { mapBatch, perImageTensor } from './layout.js';
 import type { PerImage } from './per-image.js';
 import { readPerImage } from './per-image.js';
 
@@ -13,10 +13,11 @@ import { readPerImage } from './per-image.js';
  * and the choice a 0/1 blend: exact, and vectorised on every backend. A threshold above 1 keeps the image.
  */
 export function solarizeImages(batch: Batch, thresholds: ArrayLike<number>): Batch {
-  const below = tf.step(tf.sub(perImageTensor(thresholds, batch.layout), batch.x));
-  const inverted = tf.sub(1, batch.x);
-  const x = tf.add<Tensor4D>(tf.mul(below, batch.x), tf.mul(tf.sub(1, below), inverted));
-  return { x, layout: batch.layout };
+  const t = perImageTensor(thresholds, batch.layout);
+  return mapBatch(batch, <T extends Tensor3D | Tensor4D>(x: T) => {
+    const below = tf.step(tf.sub(t, x));
+    return tf.add<T>(tf.mul(below, x), tf.mul(tf.sub(1, below), tf.sub(1, x)));
+  });
 }
 
 /**

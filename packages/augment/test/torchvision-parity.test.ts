@@ -15,7 +15,7 @@ import {
   rgbToGrayscale,
   solarize,
 } from '../src/index.js';
-import { toLayout } from '../src/layout.js';
+import { toNHWC } from '../src/layout.js';
 import { cropResize } from '../src/resample.js';
 import fixtures from './fixtures/ops.json' with { type: 'json' };
 
@@ -57,7 +57,7 @@ function run(name: string, x: ImageBatch, params: unknown): ImageBatch {
       return resizedCrop(x, normalised, size);
     }
     case 'colorJitter':
-      return tf.tidy(() => toLayout(applyJitter({ x, layout: 'NHWC' }, params as JitterDraw[]), 'NHWC').x);
+      return tf.tidy(() => toNHWC(applyJitter({ layout: 'NHWC', x }, params as JitterDraw[])));
     default:
       throw new Error(`no function for fixture ${name}`);
   }
@@ -100,10 +100,7 @@ describeBackends('torchvision parity', ['cpu', 'wasm', 'webgl'], (backend) => {
       }));
       const out = tf.tidy(() => {
         const mirror = new Float64Array(boxes.length);
-        return toLayout(
-          cropResize({ x, layout: 'NHWC' }, pixelBoxes, mirror, size[0], size[1], 'device'),
-          'NHWC',
-        ).x;
+        return toNHWC(cropResize({ layout: 'NHWC', x }, pixelBoxes, mirror, size[0], size[1], 'device'));
       });
       const { maxAbs } = compareClose(out, c.output.data);
       errors.push(`${name} (gather path): ${maxAbs.toExponential(2)}`);
