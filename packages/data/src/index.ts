@@ -14,5 +14,6 @@ export { type FromTensorsOptions, fromTensors } from './from-tensors.js';
 export { type IdxArray, parseIdx } from './idx.js';
 export { fashionMnist, type MnistSplit, type MnistUrlOptions, mnist } from './mnist.js';
 export { decodeStl10Image, fromStl10Binary, STL10_IMAGE_BYTES } from './stl10.js';
+export { subset } from './subset.js';
 export { SHAPE_CLASSES, type SyntheticShapesOptions, syntheticShapes } from './synthetic-shapes.js';
 export type { Batch, BatchOptions, Dataset, ImageShape } from './types.js';
