@@ -10,15 +10,44 @@ function kernelFunc(kernelName: string, backendName: string): tf.KernelFunc | un
 }
 
 describe('registerTrainingKernels', () => {
-  it.runIf(!inBrowser)('setupBackend gives wasm both Conv2D gradient kernels (it ships no dW)', async () => {
+  it.runIf(!inBrowser)('setupBackend gives wasm its training kernels, once (it ships no dW)', async () => {
     await setupBackend('wasm');
     expect(kernelFunc(tf.Conv2DBackpropFilter, 'wasm')).toBeTypeOf('function');
-    const dx = kernelFunc(tf.Conv2DBackpropInput, 'wasm');
+    const names = [tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.BatchMatMul];
+    const registered = names.map((n) => kernelFunc(n, 'wasm'));
     const count = tf.getKernelsForBackend('wasm').length;
     registerTrainingKernels('wasm');
     registerTrainingKernels('wasm');
-    expect(kernelFunc(tf.Conv2DBackpropInput, 'wasm')).toBe(dx);
+    expect(names.map((n) => kernelFunc(n, 'wasm'))).toEqual(registered);
     expect(tf.getKernelsForBackend('wasm').length).toBe(count);
+  });
+
+  it.runIf(!inBrowser)('keeps working after the engine re-initialises the wasm backend', async () => {
+    await setupBackend('wasm');
+    tf.engine().reset();
+    await setupBackend('wasm');
+    const [product, dx] = tf.tidy(() => [
+      tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.eye(2), true).arraySync(),
+      tf
+        .conv2dTranspose(
+          tf.ones([1, 2, 2, 1]) as tf.Tensor4D,
+          tf.ones([1, 1, 1, 1]) as tf.Tensor4D,
+          [1, 2, 2, 1],
+          1,
+          'valid',
+        )
+        .arraySync(),
+    ]);
+    expect(product).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(dx).toEqual([
+      [
+        [[1], [1]],
+        [[1], [1]],
+      ],
+    ]);
   });
 
   it('is idempotent on cpu and replaces a kernel the backend package registered again', async () => {
