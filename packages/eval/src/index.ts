@@ -1,1 +1,19 @@
-export {};
+export { balancedSubset } from './balanced-subset.js';
+export { confusionMatrix } from './confusion-matrix.js';
+export type { Encoder } from './encoder.js';
+export { type ExtractFeaturesOptions, extractFeatures, type Features } from './extract-features.js';
+export {
+  type ClassifierScore,
+  type FineTuneEpoch,
+  type FineTuneOptions,
+  type FineTuneResult,
+  fineTune,
+} from './fine-tune.js';
+export { type KnnOptions, type KnnResult, knnEvaluate } from './knn.js';
+export { type KnnMonitor, type KnnMonitorOptions, type KnnRecord, knnMonitor } from './knn-monitor.js';
+export {
+  type LabelledFeatures,
+  type LinearEvaluateOptions,
+  type LinearEvaluateResult,
+  linearEvaluate,
+} from './linear-evaluate.js';
