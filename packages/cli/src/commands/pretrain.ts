@@ -1,0 +1,283 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { simclrAugment } from '@simclr/augment';
+import { createRng, setupBackend } from '@simclr/core';
+import { fileSystem } from '@simclr/models/node';
+import { pretrain, type StepMetrics } from '@simclr/train';
+import { CheckpointStore } from '@simclr/train/node';
+import { buildModel } from '../build-model.js';
+import { type FlagSpec, formatHelp, numberFlag, parseFlags } from '../flags.js';
+import { loadDataset } from '../load-dataset.js';
+import { MetricsLog } from '../metrics-log.js';
+import { createProgress } from '../progress.js';
+import { DATASETS, MODELS, parseRunConfig, type RunConfig, trainingPart } from '../run-config.js';
+import { UsageError } from '../usage-error.js';
+
+const FLAGS: Record<string, FlagSpec> = {
+  config: { type: 'string', short: 'c', value: 'FILE', help: 'JSON run config; flags override its fields' },
+  dataset: { type: 'string', value: 'NAME', help: `${DATASETS.join(' | ')} (default fashion-mnist)` },
+  data: { type: 'string', value: 'DIR', help: 'dataset directory (default: system copy, else download)' },
+  split: { type: 'string', value: 'NAME', help: 'train | test | unlabeled (default train)' },
+  limit: { type: 'string', value: 'N', help: 'use the first N examples only' },
+  'image-size': {
+    type: 'string',
+    value: 'N',
+    help: 'image side for image-folder and synthetic (default 32)',
+  },
+  model: { type: 'string', short: 'm', value: 'NAME', help: `${MODELS.join(' | ')} (default small-cnn)` },
+  stem: { type: 'string', value: 'NAME', help: 'cifar | imagenet ResNet stem (default cifar)' },
+  width: { type: 'string', value: 'X', help: 'ResNet width multiplier (default 1)' },
+  'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images per step (default 256)' },
+  'chunk-size': { type: 'string', value: 'N', help: 'backpropagate in chunks of N images (gradient cache)' },
+  epochs: { type: 'string', short: 'e', value: 'N', help: 'passes over the data (default 10)' },
+  optimizer: { type: 'string', value: 'NAME', help: 'lars | sgd | adamw | adam (default lars)' },
+  lr: { type: 'string', value: 'X', help: 'base learning rate before batch scaling (default 0.3)' },
+  'lr-scaling': { type: 'string', value: 'RULE', help: 'linear (base·B/256) | sqrt (base·√B) | none' },
+  'warmup-epochs': { type: 'string', value: 'N', help: 'linear warm-up length (default 10, at most half)' },
+  'weight-decay': { type: 'string', value: 'X', help: 'weight decay (default 1e-6)' },
+  temperature: { type: 'string', short: 't', value: 'X', help: 'NT-Xent temperature (default 0.5)' },
+  strength: { type: 'string', value: 'X', help: 'colour distortion strength (default 0.5)' },
+  blur: { type: 'boolean', help: 'add the Gaussian blur to the augmentation' },
+  seed: { type: 'string', value: 'N', help: 'seed of every random choice (default 0)' },
+  backend: { type: 'string', value: 'NAME', help: 'auto | tensorflow | wasm | cpu (default auto)' },
+  out: { type: 'string', short: 'o', value: 'DIR', help: 'run directory (default runs/simclr)' },
+  resume: { type: 'string', value: 'MODE', help: 'auto (continue from the newest checkpoint) | never' },
+  'checkpoint-every': { type: 'string', value: 'N', help: 'checkpoint every N steps (default 100)' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
+};
+
+export const pretrainHelp = formatHelp(
+  'simclr pretrain [options]',
+  'Pretrains a SimCLR encoder. Writes config.json, metrics.jsonl (one line per step), checkpoints/ and\nmodel/ (the final SimCLRModel) into --out. Ctrl-C finishes the step, checkpoints and exits with 130.',
+  FLAGS,
+);
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--config ${path} cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not a JSON object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`--config ${path} must hold a JSON object: ${(err as Error).message}`);
+  }
+}
+
+/** Merges the config file and the flags (flags win) and validates the result. */
+export async function resolveRunConfig(
+  values: Record<string, string | boolean | undefined>,
+): Promise<RunConfig> {
+  const file = typeof values['config'] === 'string' ? await readConfigFile(values['config']) : {};
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const optimizer = { ...((file['optimizer'] as object | undefined) ?? {}) } as Record<string, unknown>;
+  const loss = { ...((file['loss'] as object | undefined) ?? {}) } as Record<string, unknown>;
+  const set = (target: Record<string, unknown>, key: string, value: unknown) => {
+    if (value !== undefined) target[key] = value;
+  };
+  const merged: Record<string, unknown> = { epochs: 10, batchSize: 256, ...file };
+  set(merged, 'dataset', str('dataset'));
+  set(merged, 'data', str('data'));
+  set(merged, 'split', str('split'));
+  set(merged, 'limit', numberFlag(values['limit'], 'limit', { integer: true, min: 2 }));
+  set(merged, 'imageSize', numberFlag(values['image-size'], 'image-size', { integer: true, min: 8 }));
+  set(merged, 'model', str('model'));
+  set(merged, 'stem', str('stem'));
+  set(merged, 'width', numberFlag(values['width'], 'width', { min: 0 }));
+  set(merged, 'batchSize', numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 2 }));
+  set(merged, 'chunkSize', numberFlag(values['chunk-size'], 'chunk-size', { integer: true, min: 1 }));
+  set(merged, 'epochs', numberFlag(values['epochs'], 'epochs', { integer: true, min: 1 }));
+  set(merged, 'seed', numberFlag(values['seed'], 'seed', { integer: true, min: 0 }));
+  set(merged, 'strength', numberFlag(values['strength'], 'strength', { min: 0 }));
+  if (values['blur'] === true) merged['blur'] = true;
+  set(merged, 'backend', str('backend'));
+  set(merged, 'out', str('out'));
+  set(merged, 'resume', str('resume'));
+  set(
+    merged,
+    'checkpointEvery',
+    numberFlag(values['checkpoint-every'], 'checkpoint-every', { integer: true, min: 0 }),
+  );
+  set(optimizer, 'name', str('optimizer'));
+  set(optimizer, 'baseLearningRate', numberFlag(values['lr'], 'lr', { min: 0 }));
+  set(optimizer, 'lrScaling', str('lr-scaling'));
+  set(optimizer, 'warmupEpochs', numberFlag(values['warmup-epochs'], 'warmup-epochs', { min: 0 }));
+  set(optimizer, 'weightDecay', numberFlag(values['weight-decay'], 'weight-decay', { min: 0 }));
+  set(loss, 'temperature', numberFlag(values['temperature'], 'temperature', { min: 0 }));
+  merged['optimizer'] = optimizer;
+  merged['loss'] = loss;
+  try {
+    return parseRunConfig(merged);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** What a finished (or interrupted) `simclr pretrain` reports. */
+export interface PretrainSummary {
+  status: 'completed' | 'aborted';
+  backend: string;
+  dataset: string;
+  images: number;
+  model: string;
+  parameters: number;
+  steps: number;
+  epochs: number;
+  resumedFrom: number | null;
+  seconds: number;
+  imagesPerSecond: number;
+  finalLoss: number;
+  finalContrastiveAccuracy: number;
+  peakRssMiB: number;
+  out: string;
+}
+
+/** Runs `simclr pretrain`; returns the process exit code. */
+export async function runPretrain(
+  argv: readonly string[],
+  io = { out: process.stdout, err: process.stderr },
+) {
+  const { values, positionals } = parseFlags(argv, FLAGS, 'pretrain');
+  if (values['help'] === true) {
+    io.out.write(pretrainHelp);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}"; see 'simclr pretrain --help'`);
+  const config = await resolveRunConfig(values);
+  const quiet = values['quiet'] === true;
+  const say = (line: string) => {
+    if (!quiet) io.err.write(`${line}\n`);
+  };
+
+  const backend = await setupBackend(config.backend);
+  const dataset = await loadDataset(config, say);
+  if (config.batchSize > dataset.size) {
+    throw new UsageError(
+      `--batch-size must be at most the dataset size (${dataset.size}), got ${config.batchSize}`,
+    );
+  }
+  const out = resolve(config.out);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const model = buildModel(config, dataset.imageShape, createRng(config.seed).fork());
+  const parameters = model.trainableWeights.reduce((n, w) => n + w.size, 0);
+  const augment = simclrAugment({
+    size: [dataset.imageShape[0], dataset.imageShape[1]],
+    strength: config.strength,
+    blur: config.blur,
+  });
+  const store = new CheckpointStore(join(out, 'checkpoints'), { keepLast: config.keepCheckpoints });
+  const log = new MetricsLog(join(out, 'metrics.jsonl'));
+  say(
+    `simclr pretrain: ${config.model} (${(parameters / 1e6).toFixed(2)}M parameters) on ${config.dataset} ` +
+      `(${dataset.size} images ${dataset.imageShape.join('×')}), backend ${backend.name}, batch ${config.batchSize}, ` +
+      `${config.epochs} epochs → ${out}`,
+  );
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      say('\ninterrupted: finishing the step and writing a checkpoint (Ctrl-C again to quit at once)');
+      controller.abort();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const progress = createProgress(io.err, quiet);
+  const stepsPerEpoch = Math.floor(dataset.size / config.batchSize);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const started = performance.now();
+  let last: StepMetrics | undefined;
+  let stepsHere = 0;
+  let peakRss = process.memoryUsage().rss;
+  try {
+    const result = await pretrain(trainingPart(config), {
+      model,
+      dataset,
+      augment,
+      checkpoints: store,
+      signal: controller.signal,
+      onWarning: (m) => say(`warning: ${m}`),
+      onStep: async (m) => {
+        last = m;
+        stepsHere++;
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        await log.append({ ...m, time: new Date().toISOString() });
+        progress.update({
+          step: m.step,
+          totalSteps,
+          epoch: m.epoch,
+          epochs: config.epochs,
+          loss: m.loss,
+          lr: m.lr,
+          accuracy: m.contrastiveAccuracy,
+          imagesPerSecond: m.imagesPerSecond,
+        });
+      },
+      onEpoch: (e) =>
+        progress.epochDone(
+          `epoch ${e.epoch + 1}/${config.epochs}: mean loss ${e.meanLoss.toFixed(4)}, ${e.seconds.toFixed(1)} s, step ${e.step}/${totalSteps}`,
+        ),
+    });
+    progress.stop();
+    if (result.status === 'completed') await model.save(fileSystem(join(out, 'model')));
+    const seconds = (performance.now() - started) / 1000;
+    const summary: PretrainSummary = {
+      status: result.status,
+      backend: backend.name,
+      dataset: config.dataset,
+      images: dataset.size,
+      model: config.model,
+      parameters,
+      steps: result.step,
+      epochs: result.epochsCompleted,
+      resumedFrom: result.resumedFrom,
+      seconds,
+      imagesPerSecond: (stepsHere * config.batchSize) / Math.max(seconds, 1e-9),
+      finalLoss: last?.loss ?? Number.NaN,
+      finalContrastiveAccuracy: last?.contrastiveAccuracy ?? Number.NaN,
+      peakRssMiB: peakRss / 2 ** 20,
+      out,
+    };
+    await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    if (!quiet) io.out.write(formatSummary(summary));
+    return result.status === 'aborted' ? 130 : 0;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    model.dispose();
+  }
+}
+
+function formatSummary(s: PretrainSummary): string {
+  const rows: [string, string][] = [
+    ['status', s.status === 'completed' ? 'completed' : 'interrupted (resume with the same command)'],
+    ['model', `${s.model}, ${s.parameters.toLocaleString('en-US')} trainable parameters`],
+    ['data', `${s.dataset}, ${s.images.toLocaleString('en-US')} images`],
+    ['backend', s.backend],
+    [
+      'steps',
+      `${s.steps}${s.resumedFrom !== null ? ` (resumed from ${s.resumedFrom})` : ''}, ${s.epochs} epochs done`,
+    ],
+    ['time', `${s.seconds.toFixed(1)} s, ${s.imagesPerSecond.toFixed(1)} images/s (×2 views)`],
+    [
+      'final loss',
+      `${s.finalLoss.toFixed(4)} (contrastive accuracy ${(100 * s.finalContrastiveAccuracy).toFixed(1)}%)`,
+    ],
+    ['peak memory', `${s.peakRssMiB.toFixed(0)} MiB RSS`],
+    ['output', s.out],
+  ];
+  return `\n${rows.map(([k, v]) => `  ${k.padEnd(12)} ${v}`).join('\n')}\n`;
+}

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+/** A flag of a command: its type and its line in `--help`. */
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Placeholder shown in help, e.g. `N` or `DIR`. */
+  value?: string;
+  help: string;
+}
+
+/** Parses `argv` against `spec`; unknown flags and missing values raise a `UsageError` naming them. */
+export function parseFlags(
+  argv: readonly string[],
+  spec: Record<string, FlagSpec>,
+  command: string,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const options = Object.fromEntries(
+    Object.entries(spec).map(([name, s]) => [
+      name,
+      { type: s.type, ...(s.short !== undefined && { short: s.short }) },
+    ]),
+  );
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (err) {
+    throw new UsageError(
+      `${(err as Error).message.replace(/\. To specify.*$/s, '')}; see 'simclr ${command} --help'`,
+    );
+  }
+}
+
+/** The number a flag holds, checked; `undefined` when the flag is absent. */
+export function numberFlag(
+  value: string | boolean | undefined,
+  flag: string,
+  { integer = false, min = -Infinity }: { integer?: boolean; min?: number } = {},
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    !Number.isFinite(n) ||
+    (integer && !Number.isInteger(n)) ||
+    n < min
+  ) {
+    const kind = integer ? 'an integer' : 'a number';
+    throw new UsageError(
+      `--${flag} must be ${kind}${Number.isFinite(min) ? ` >= ${min}` : ''}, got "${value}"`,
+    );
+  }
+  return n;
+}
+
+/** The `--help` text of a command. */
+export function formatHelp(usage: string, description: string, spec: Record<string, FlagSpec>): string {
+  const rows = Object.entries(spec).map(([name, s]) => {
+    const left = `${s.short !== undefined ? `-${s.short}, ` : '    '}--${name}${s.value !== undefined ? ` ${s.value}` : ''}`;
+    return `  ${left.padEnd(30)} ${s.help}`;
+  });
+  return `Usage: ${usage}\n\n${description}\n\nOptions:\n${rows.join('\n')}\n  -h, --help                     Show this help\n`;
+}

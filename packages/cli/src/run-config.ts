@@ -1,0 +1,80 @@
+import { SimclrError } from '@simclr/core';
+import { pretrainConfigSchema } from '@simclr/train';
+import { z } from 'zod';
+
+/** The datasets `simclr` can load by name. */
+export const DATASETS = [
+  'fashion-mnist',
+  'mnist',
+  'cifar10',
+  'cifar100',
+  'stl10',
+  'image-folder',
+  'synthetic',
+] as const;
+/** The encoders `simclr` can build by name. */
+export const MODELS = ['small-cnn', 'resnet18', 'resnet34', 'resnet50'] as const;
+
+/** A pretraining run as `simclr pretrain` sees it: the training config plus data, model and backend. */
+export const runConfigSchema = pretrainConfigSchema.extend({
+  /** Which dataset. Default 'fashion-mnist'. */
+  dataset: z.enum(DATASETS).default('fashion-mnist'),
+  /** Its directory; the known datasets are otherwise looked up in the usual places or downloaded. */
+  data: z.string().min(1).optional(),
+  /** Split to pretrain on. Default 'train' ('unlabeled' is STL-10's 100k images). */
+  split: z.enum(['train', 'test', 'unlabeled']).default('train'),
+  /** Use only the first N examples. */
+  limit: z.int().min(2).optional(),
+  /** Side the images are resized to (image-folder) or drawn at (synthetic). Default 32. */
+  imageSize: z.int().min(8).default(32),
+  /** Encoder architecture. Default 'small-cnn'. */
+  model: z.enum(MODELS).default('small-cnn'),
+  /** ResNet stem. Default 'cifar' (3×3 conv, no max-pool), right for images up to ~64 px. */
+  stem: z.enum(['cifar', 'imagenet']).default('cifar'),
+  /** ResNet width multiplier. Default 1. */
+  width: z.number().positive().default(1),
+  /** Output size of the projection head. Default 128. */
+  projectionDim: z.int().min(1).default(128),
+  /** Colour-distortion strength of the augmentation. Default 0.5 (the paper's CIFAR-10 setting). */
+  strength: z.number().min(0).max(2.5).default(0.5),
+  /** Gaussian blur in the augmentation. Default false (the paper's CIFAR-10 setting). */
+  blur: z.boolean().default(false),
+  /** Backend: 'auto' or a name. Default 'auto'. */
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Run directory: config, metrics, checkpoints, final model. Default 'runs/simclr'. */
+  out: z.string().min(1).default('runs/simclr'),
+});
+
+/** A validated run config. */
+export type RunConfig = z.output<typeof runConfigSchema>;
+
+/** Validates a run config; errors name the field (`config.model: …, got "vgg"`). */
+export function parseRunConfig(input: unknown): RunConfig {
+  const result = runConfigSchema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  const messages = result.error.issues.map((issue) => {
+    const path = ['config', ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys')
+      return `${path} has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const got = 'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
+    return `${path}: ${issue.message}${got}`;
+  });
+  throw new SimclrError(messages.join('; '));
+}
+
+/** The fields of `config` that `pretrain` itself reads. */
+export function trainingPart(config: RunConfig) {
+  const { epochs, batchSize, chunkSize, seed, optimizer, loss, checkpointEvery, keepCheckpoints, resume } =
+    config;
+  return {
+    epochs,
+    batchSize,
+    ...(chunkSize !== undefined && { chunkSize }),
+    seed,
+    optimizer,
+    loss,
+    checkpointEvery,
+    keepCheckpoints,
+    resume,
+  };
+}
