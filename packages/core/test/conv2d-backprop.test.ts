@@ -103,6 +103,13 @@ const EDGE_CASES: Array<RefConv & { label: string }> = [
     pad: 'same',
   },
   {
+    label: '1×1 stride 2 with padding 1 (only odd pixels get gradient)',
+    xShape: [2, 7, 6, 3],
+    filterShape: [1, 1, 3, 4],
+    strides: [2, 2],
+    pad: 1,
+  },
+  {
     label: '1×1 image, 3×3 same',
     xShape: [3, 1, 1, 5],
     filterShape: [3, 3, 5, 2],

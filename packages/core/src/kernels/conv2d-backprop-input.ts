@@ -19,6 +19,13 @@ interface AxisPlan {
   tap: Int32Array;
   /** ceil(inSize / s): input pixels per phase (the last block may overhang the input). */
   blocks: number;
+  /**
+   * The phases that get any gradient are [first, first + count); the others (a 1×1 filter with stride 2
+   * reaches only every other pixel) are left out of the convolution and padded back as zeros. When the
+   * phases with taps wrap around, all s are kept.
+   */
+  first: number;
+  count: number;
 }
 
 function axisPlan(filter: number, stride: number, pad: number, inSize: number): AxisPlan {
@@ -40,15 +47,30 @@ function axisPlan(filter: number, stride: number, pad: number, inSize: number): 
       if (r % stride === 0) tap[a * taps + r / stride - lo] = f;
     }
   }
-  return { taps, lo, tap, blocks: Math.ceil(inSize / stride) };
+  const used = Array.from({ length: stride }, (_, a) =>
+    tap.subarray(a * taps, (a + 1) * taps).some((f) => f >= 0),
+  );
+  const first = used.indexOf(true);
+  const count = used.lastIndexOf(true) - first + 1;
+  const contiguous = used.slice(first, first + count).every(Boolean);
+  return {
+    taps,
+    lo,
+    tap,
+    blocks: Math.ceil(inSize / stride),
+    first: contiguous ? first : 0,
+    count: contiguous ? count : stride,
+  };
 }
 
 /**
- * The filter of the one convolution that computes every phase at once: [tapsH, tapsW, Co, sh·sw·Ci],
- * channel (a·sw + b)·Ci + ci holding phase (a, b)'s sub-filter, zero where that phase has no tap.
- * The filter is small next to the activations, and the backends' own GatherV2/Slice copy element by
- * element (GatherV2 on wasm costs more than the convolution for a 3×3×256×256 filter), so the rows are
- * rearranged on the host with block copies from the [FH, FW, Co, Ci] transpose.
+ * The filter of the one convolution that computes every phase at once: [tapsH, tapsW, Co, P·Ci] for the
+ * P = rows.count·cols.count phases kept, channel ((a − rows.first)·cols.count + b − cols.first)·Ci + ci
+ * holding phase (a, b)'s sub-filter, zero where that phase has no tap.
+ * The filter is small next to the activations, but wasm's GatherV2 copies element by element (~30 ns
+ * each, so ~30 ms for the 1M values of a 3×3×256×256 stride-2 phase filter) and its Slice re-reads
+ * the whole input per call, so the rows are rearranged on the host with block copies from the
+ * [FH, FW, Co, Ci] transpose.
  */
 function phaseFilter(
   k: KernelRunner,
@@ -58,18 +80,18 @@ function phaseFilter(
   cols: AxisPlan,
 ): TensorInfo {
   const { filterWidth: fw, inChannels: ci, outChannels: co } = g;
-  const phases = g.strideHeight * g.strideWidth;
+  const phases = rows.count * cols.count;
   const src = k.read(k.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] })) as Float32Array;
   const dst = new Float32Array(rows.taps * cols.taps * co * phases * ci);
   for (let t = 0; t < rows.taps; t++) {
     for (let u = 0; u < cols.taps; u++) {
-      for (let a = 0; a < g.strideHeight; a++) {
-        const r = rows.tap[a * rows.taps + t]!;
-        for (let b = 0; b < g.strideWidth; b++) {
-          const c = cols.tap[b * cols.taps + u]!;
+      for (let a = 0; a < rows.count; a++) {
+        const r = rows.tap[(rows.first + a) * rows.taps + t]!;
+        for (let b = 0; b < cols.count; b++) {
+          const c = cols.tap[(cols.first + b) * cols.taps + u]!;
           if (r < 0 || c < 0) continue;
           const from = (r * fw + c) * co * ci;
-          const to = ((t * cols.taps + u) * co * phases + a * g.strideWidth + b) * ci;
+          const to = ((t * cols.taps + u) * co * phases + a * cols.count + b) * ci;
           if (phases === 1) {
             dst.set(src.subarray(from, from + co * ci), to);
             continue;
@@ -90,7 +112,7 @@ function phaseFilter(
  * with the flipped, in/out-swapped filter. For stride s it avoids convolving a zero-upsampled dy (which
  * multiplies by zeros s² − 1 times out of s²): each of the s² phases of dx (see {@link AxisPlan}) is a
  * stride-1 correlation of dy with a sub-filter, all phases run as the output channels of one Conv2D,
- * and a reshape/transpose interleaves them into dx.
+ * phases no filter tap reaches are padded in as zeros, and a reshape/transpose interleaves them into dx.
  */
 export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
@@ -119,8 +141,18 @@ export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
       const sh = g.strideHeight;
       const sw = g.strideWidth;
       let dx = phased;
+      if (rows.count * cols.count < sh * sw) {
+        const kept = k.run('Reshape', { x: phased }, { shape: [-1, rows.count, cols.count, ci] });
+        const paddings = [
+          [0, 0],
+          [rows.first, sh - rows.first - rows.count],
+          [cols.first, sw - cols.first - cols.count],
+          [0, 0],
+        ];
+        dx = k.run('PadV2', { x: kept }, { paddings, constantValue: 0 });
+      }
       if (sh * sw > 1) {
-        const split = k.run('Reshape', { x: phased }, { shape: [n * rows.blocks, cols.blocks, sh, sw * ci] });
+        const split = k.run('Reshape', { x: dx }, { shape: [n * rows.blocks, cols.blocks, sh, sw * ci] });
         const interleaved = k.run('Transpose', { x: split }, { perm: [0, 2, 1, 3] });
         dx = k.run('Reshape', { x: interleaved }, { shape: [n, rows.blocks * sh, cols.blocks * sw, ci] });
       }
