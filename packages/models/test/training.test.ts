@@ -2,8 +2,7 @@ import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
 import { describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
-// The losses come from the sibling package's source: @simclr/models does not depend on @simclr/losses.
-import { ntXent } from '../../losses/src/index.js';
+import { ntXent } from '@simclr/losses';
 
 describeBackends('SimCLRModel training with NT-Xent', ['cpu', 'wasm', 'webgl'], (backend) => {
   const curves: number[][] = [];
