@@ -1,1 +1,2 @@
-export {};
+export { type AugmentationGridOptions, augmentationGridPng } from './node/augmentation-grid.js';
+export { type WriteReportOptions, type WrittenReport, writeReport } from './node/write-report.js';

@@ -1,0 +1,206 @@
+import { createRng, SimclrError } from '@simclr/core';
+import {
+  confusionChartSpec,
+  embeddingChartSpec,
+  knnChartSpec,
+  learningRateChartSpec,
+  lossChartSpec,
+  type ReportRun,
+  renderSvg,
+  reportFigures,
+  reportHtml,
+  type StepRecord,
+  umapProjection,
+} from '@simclr/eval';
+import { describe, expect, it } from 'vitest';
+
+function history(steps: number): StepRecord[] {
+  return Array.from({ length: steps }, (_, i) => ({
+    step: i + 1,
+    epoch: Math.floor(i / 100),
+    loss: 4 - i / steps,
+    lr: 0.3 * Math.min(1, (i + 1) / 50),
+    ...(i % 2 === 0 && { contrastiveAccuracy: i / steps }),
+  }));
+}
+
+/** Values of the spec's inline data. */
+function rows(spec: object): Record<string, unknown>[] {
+  return (spec as { data: { values: Record<string, unknown>[] } }).data.values;
+}
+
+/** Number of items drawn by the mark groups of `role` in a Vega SVG (one path or shape per item). */
+function markItems(svg: string, type: string): number {
+  const groups = svg.split(`class="mark-${type} role-mark`).slice(1);
+  return groups.reduce((n, g) => n + (g.split('</g>')[0]!.match(/<(path|text)\b/g)?.length ?? 0), 0);
+}
+
+/** Two tight clusters far apart in 6-D, labelled 0 and 1. */
+function twoClusters(perCluster: number): { points: number[][]; labels: number[] } {
+  const rng = createRng(4);
+  const points: number[][] = [];
+  const labels: number[] = [];
+  for (const label of [0, 1]) {
+    for (let i = 0; i < perCluster; i++) {
+      points.push(Array.from({ length: 6 }, () => 10 * label + rng.normal(0, 0.3)));
+      labels.push(label);
+    }
+  }
+  return { points, labels };
+}
+
+describe('report chart specs', () => {
+  it('draw short histories as they are and average long ones over windows of steps', async () => {
+    const short = lossChartSpec(history(40));
+    expect(rows(short)).toHaveLength(40);
+    expect(rows(short)[0]).toEqual({ step: 1, value: 4 });
+    const long = lossChartSpec(history(2500), { maxPoints: 1000 });
+    expect(rows(long)).toHaveLength(834);
+    expect(rows(long)[0]).toEqual({ step: 3, value: (4 + (4 - 1 / 2500) + (4 - 2 / 2500)) / 3 });
+    expect(JSON.stringify(long)).toContain('mean over windows of 3 steps');
+    expect(rows(learningRateChartSpec(history(10)))[9]).toEqual({ step: 10, value: 0.3 * (10 / 50) });
+    const svg = await renderSvg(long);
+    expect(svg).toMatch(/^<svg[^>]* width="\d+" height="\d+"/);
+    expect(svg).toContain('Training loss');
+  });
+
+  it('draw one kNN point per reading and metric', async () => {
+    const readings = [0, 1, 2].map((epoch) => ({ epoch, top1: 0.5 + epoch / 10, top5: 0.9 }));
+    const spec = knnChartSpec(readings);
+    expect(rows(spec)).toHaveLength(6);
+    const svg = await renderSvg(spec);
+    expect(markItems(svg, 'symbol')).toBe(6);
+    expect(svg).toContain('top-5');
+  });
+
+  it('draw a confusion matrix cell per pair with its count', async () => {
+    const matrix = [
+      [5, 1, 0],
+      [2, 7, 1],
+      [0, 0, 9],
+    ];
+    const spec = confusionChartSpec(matrix, { classNames: ['cat', 'dog', 'emu'] });
+    expect(rows(spec)).toContainEqual({ actual: 'dog', predicted: 'cat', count: 2, dark: false });
+    const svg = await renderSvg(spec);
+    expect(markItems(svg, 'rect')).toBe(9);
+    expect(markItems(svg, 'text')).toBe(9);
+    expect(svg).toContain('emu');
+    expect(() => confusionChartSpec([[1, 2]])).toThrow(SimclrError);
+    expect(() => confusionChartSpec([[1, 2]])).toThrow(/^matrix must be a non-empty square array of counts/);
+  });
+
+  it('draw every embedded point, coloured by class name', async () => {
+    const spec = embeddingChartSpec(
+      [
+        [0, 1],
+        [1, 0],
+        [2, 2],
+      ],
+      [0, 1, 1],
+      { classNames: ['a', 'b'] },
+    );
+    expect(rows(spec).map((r) => r['class'])).toEqual(['a', 'b', 'b']);
+    expect(markItems(await renderSvg(spec), 'symbol')).toBe(3);
+    expect(() => embeddingChartSpec([[0, 1]], [0, 1])).toThrow(
+      'labels must hold one class per point (1), got [0,1]',
+    );
+    expect(() => lossChartSpec({} as never)).toThrow('history must be an array, got an object');
+  });
+});
+
+describe('umapProjection', () => {
+  it('is seeded, and keeps well-separated clusters apart', () => {
+    const { points, labels } = twoClusters(20);
+    const a = umapProjection(points, { rng: createRng(1), nEpochs: 100 });
+    expect(umapProjection(points, { rng: createRng(1), nEpochs: 100 })).toEqual(a);
+    expect(umapProjection(points, { rng: createRng(2), nEpochs: 100 })).not.toEqual(a);
+    expect(a).toHaveLength(40);
+    const centre = (label: number) =>
+      [0, 1].map((d) => a.filter((_, i) => labels[i] === label).reduce((s, p) => s + p[d]!, 0) / 20);
+    const spread = (label: number) => {
+      const c = centre(label);
+      return Math.max(
+        ...a.filter((_, i) => labels[i] === label).map((p) => Math.hypot(p[0]! - c[0]!, p[1]! - c[1]!)),
+      );
+    };
+    const [c0, c1] = [centre(0), centre(1)];
+    expect(Math.hypot(c0[0]! - c1[0]!, c0[1]! - c1[1]!)).toBeGreaterThan(spread(0) + spread(1));
+  });
+
+  it('rejects too few points and ragged or non-finite rows', () => {
+    expect(() => umapProjection([[1], [2]])).toThrow(/^points must be an array of at least 3 rows/);
+    expect(() => umapProjection([[1, 2], [3, 4], [5]])).toThrow(
+      'points must be rows of 2 finite numbers, got [5] at row 2',
+    );
+    expect(() =>
+      umapProjection([
+        [1, 2],
+        [3, 4],
+        [5, Number.NaN],
+      ]),
+    ).toThrow(SimclrError);
+  });
+});
+
+describe('reportFigures and reportHtml', () => {
+  it('make a figure for each part of the run that has data, in reading order', async () => {
+    const minimal: ReportRun = {
+      title: 'minimal',
+      history: history(5).map(({ contrastiveAccuracy, ...r }) => r),
+    };
+    expect((await reportFigures(minimal)).map((f) => f.name)).toEqual(['loss', 'learning-rate']);
+    const { points, labels } = twoClusters(10);
+    const full: ReportRun = {
+      title: 'full',
+      history: history(30),
+      knnHistory: [{ epoch: 0, top1: 0.4, top5: 0.8 }],
+      embeddings: { features: points, labels },
+      confusion: [
+        [1, 0],
+        [0, 1],
+      ],
+      classNames: ['left', 'right'],
+    };
+    const figures = await reportFigures(full, { umap: { nEpochs: 50 }, maxEmbeddingPoints: 15 });
+    expect(figures.map((f) => f.name)).toEqual([
+      'loss',
+      'learning-rate',
+      'contrastive-accuracy',
+      'knn',
+      'embedding',
+      'confusion',
+    ]);
+    const embedding = figures.find((f) => f.name === 'embedding')!;
+    expect(rows(embedding.spec)).toHaveLength(15);
+    expect(embedding.caption).toContain('15 test images');
+    for (const figure of figures) expect(await renderSvg(figure.spec)).toMatch(/^<svg/);
+  });
+
+  it('write an escaped page with a summary, the columns that have values and the config', () => {
+    const html = reportHtml(
+      {
+        title: 'A <b>run</b> & more',
+        history: history(200).map((r) => ({ ...r, imagesPerSecond: 50 })),
+        knnHistory: [{ epoch: 1, top1: 0.625, top5: 0.9 }],
+        results: [
+          { representation: 'SimCLR', knnTop1: 0.625, linearTop1: 0.7 },
+          { representation: 'random <init>', linearTop1: 0.3125 },
+        ],
+        config: { epochs: 2 },
+      },
+      [{ file: 'loss.svg', title: 'Training loss', caption: 'Loss "per" step.' }],
+    );
+    expect(html).toContain('<h1>A &#60;b&#62;run&#60;/b&#62; &#38; more</h1>');
+    expect(html).toContain('<dt>steps</dt><dd>200</dd>');
+    expect(html).toContain('<dt>images per second (median)</dt><dd>50.0</dd>');
+    expect(html).toContain('<dd>62.5% / 90.0%</dd>');
+    expect(html).toContain('<th>kNN top-1</th><th>linear top-1</th></tr>');
+    expect(html).not.toContain('top-5</th>');
+    expect(html).toContain('<th scope="row">random &#60;init&#62;</th><td>–</td><td>31.3%</td>');
+    expect(html).toContain(
+      '<img src="loss.svg" alt="Training loss"><figcaption>Loss &#34;per&#34; step.</figcaption>',
+    );
+    expect(html).toContain('&#34;epochs&#34;: 2');
+    expect(() => reportHtml({ history: [] } as never, [])).toThrow(SimclrError);
+  });
+});
