@@ -3,8 +3,7 @@
 // of tfjs-core gradient configs into the global gradient registry on import, in Node and in bundlers
 // alike, so importing it once here lets every package differentiate.
 import '@tensorflow/tfjs-layers';
-import * as tf from '@tensorflow/tfjs-core';
-import { batchNormGradConfig } from './kernels/batch-norm-gradient.js';
+import { registerGradientOverrides } from './kernels/gradient-overrides.js';
 
-// Replaces the FusedBatchNorm gradient tfjs-layers just registered with the same math in fewer passes.
-tf.registerGradient(batchNormGradConfig);
+// Replaces some of the gradients tfjs-layers just registered with the same math in fewer passes.
+registerGradientOverrides();

@@ -1,7 +1,7 @@
 import { registerTrainingKernels, SimclrError, setupBackend } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { batchNormGradConfig } from '../src/kernels/batch-norm-gradient.js';
+import { GRADIENT_OVERRIDES } from '../src/kernels/gradient-overrides.js';
 
 const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined';
 
@@ -94,10 +94,14 @@ describe('registerTrainingKernels', () => {
     );
   });
 
-  it('keeps the cheaper batch-norm gradient installed', async () => {
-    expect(tf.getGradient(tf.FusedBatchNorm)).toBe(batchNormGradConfig);
-    tf.registerGradient({ ...batchNormGradConfig });
+  it('keeps the cheaper batch-norm and mean gradients installed', () => {
+    const kernels = GRADIENT_OVERRIDES.map((g) => g.kernelName);
+    expect(kernels).toEqual([tf.FusedBatchNorm, tf.Mean]);
+    for (const config of GRADIENT_OVERRIDES) {
+      expect(tf.getGradient(config.kernelName)).toBe(config);
+      tf.registerGradient({ ...config });
+    }
     registerTrainingKernels('webgl');
-    expect(tf.getGradient(tf.FusedBatchNorm)).toBe(batchNormGradConfig);
+    for (const config of GRADIENT_OVERRIDES) expect(tf.getGradient(config.kernelName)).toBe(config);
   });
 });

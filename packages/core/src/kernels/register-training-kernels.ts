@@ -4,10 +4,10 @@ import { describeValue } from '../describe-value.js';
 import { SimclrError } from '../errors.js';
 import type { BackendName } from '../types.js';
 import { batchMatMulKernel } from './batch-mat-mul.js';
-import { batchNormGradConfig } from './batch-norm-gradient.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropFilterLoop } from './conv2d-backprop-filter-loop.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import { registerGradientOverrides } from './gradient-overrides.js';
 
 /** Makes the kernel for `backendName`; `replaced` is the one registered under that name before. */
 type KernelFactory = (backendName: string, replaced: KernelConfig | undefined) => KernelFunc;
@@ -42,10 +42,11 @@ const ours = new WeakSet<KernelFunc>();
  * tfjs 4.22), a fast `Conv2DBackpropInput` and transposed `BatchMatMul` for wasm, and a fast
  * `Conv2DBackpropFilter` for cpu. They are built from the backend's own forward Conv2D, Transpose,
  * Slice… kernels and replace the kernels the backend package registered on import, so call this after
- * importing the backend (`setupBackend` does).
- * Other backends get no kernels. For every backend it also (re-)installs the cheaper batch-norm
- * gradient that importing `@simclr/core` registers, in case a later import of tfjs restored tfjs's own.
- * Safe to call more than once.
+ * importing the backend (`setupBackend` does). Other backends get no kernels.
+ *
+ * For every backend it also re-installs the cheaper batch-norm and mean gradients that importing
+ * `@simclr/core` registers, in case a later import of tfjs put tfjs-core's own back. Safe to call more
+ * than once.
  */
 export function registerTrainingKernels(name: BackendName | string): void {
   if (typeof name !== 'string') {
@@ -53,7 +54,7 @@ export function registerTrainingKernels(name: BackendName | string): void {
       `backend name must be a string such as 'wasm' or 'cpu', got ${describeValue(name)}`,
     );
   }
-  if (tf.getGradient(tf.FusedBatchNorm) !== batchNormGradConfig) tf.registerGradient(batchNormGradConfig);
+  registerGradientOverrides();
   const kernels = TRAINING_KERNELS[name];
   if (kernels === undefined) return;
   if (REQUIRED.some((kernelName) => tf.getKernel(kernelName, name) === undefined)) {
