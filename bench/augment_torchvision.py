@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """torchvision's SimCLR augmentation on PIL images, one image at a time, as a DataLoader worker runs it.
 
-Prints one JSON object: {"torchvision": version, "results": [{"n", "size", "imagesPerSecond"}]}.
-Run by bench/augment.ts with Debian's /usr/bin/python3 (python3-torchvision).
+A measuring server for bench/augment.ts, run with Debian's /usr/bin/python3 (python3-torchvision): it
+prints {"torchvision": version}, then for each stdin line "N SIZE SECONDS" times the pipeline on N
+random SIZE x SIZE RGB images for about SECONDS and prints {"imagesPerSecond": median over batches}.
 """
 
 import json
@@ -33,22 +34,27 @@ def simclr_pipeline(size):
     )
 
 
-def measure(n, size, min_seconds):
-    rng = np.random.default_rng(0)
-    images = [Image.fromarray(rng.integers(0, 256, (size, size, 3), dtype=np.uint8)) for _ in range(n)]
-    pipeline = simclr_pipeline(size)
-    torch.stack([pipeline(im) for im in images])
+batches = {}
+
+
+def measure(n, size, seconds):
+    if (n, size) not in batches:
+        rng = np.random.default_rng(0)
+        images = [Image.fromarray(rng.integers(0, 256, (size, size, 3), dtype=np.uint8)) for _ in range(n)]
+        pipeline = simclr_pipeline(size)
+        torch.stack([pipeline(im) for im in images])
+        batches[(n, size)] = (images, pipeline)
+    images, pipeline = batches[(n, size)]
     rates = []
     start = time.perf_counter()
-    while len(rates) < 3 or time.perf_counter() - start < min_seconds:
+    while len(rates) < 3 or time.perf_counter() - start < seconds:
         t0 = time.perf_counter()
         torch.stack([pipeline(im) for im in images])
         rates.append(n / (time.perf_counter() - t0))
     return float(np.median(rates))
 
 
-if __name__ == "__main__":
-    configs = json.loads(sys.argv[1]) if len(sys.argv) > 1 else [[256, 32], [64, 96]]
-    min_seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
-    results = [{"n": n, "size": s, "imagesPerSecond": measure(n, s, min_seconds)} for n, s in configs]
-    print(json.dumps({"torchvision": torchvision.__version__, "results": results}))
+print(json.dumps({"torchvision": torchvision.__version__}), flush=True)
+for line in sys.stdin:
+    n, size, seconds = line.split()
+    print(json.dumps({"imagesPerSecond": measure(int(n), int(size), float(seconds))}), flush=True)

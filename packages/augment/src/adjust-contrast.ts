@@ -1,6 +1,5 @@
 import type { ImageBatch } from '@simclr/core';
-import { assertImageBatch } from '@simclr/core';
-import { applyToImages } from './augmentation.js';
+import { applyToImages, assertImages } from './augmentation.js';
 import { blend } from './blend.js';
 import { planes, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
@@ -14,7 +13,7 @@ import { readPerImage } from './per-image.js';
  *   One number for all images, an array of N numbers, or a Tensor1D.
  */
 export function adjustContrast(images: ImageBatch, factor: PerImage): ImageBatch {
-  assertImageBatch(images, 'images');
+  assertImages(images);
   const n = images.shape[0];
   const self = readPerImage(factor, 'factor', n, { min: 0 });
   const mean = self.map((f) => 1 - f);

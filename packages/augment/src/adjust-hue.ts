@@ -1,8 +1,7 @@
 import type { ImageBatch } from '@simclr/core';
-import { assertImageBatch } from '@simclr/core';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyToImages } from './augmentation.js';
+import { applyToImages, assertImages } from './augmentation.js';
 import { dimsOf, perImagePlane, planes, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
 import { readPerImage } from './per-image.js';
@@ -67,7 +66,7 @@ export function shiftHue(
  *   number for all images, an array of N numbers, or a Tensor1D.
  */
 export function adjustHue(images: ImageBatch, delta: PerImage): ImageBatch {
-  assertImageBatch(images, 'images');
+  assertImages(images);
   const n = images.shape[0];
   const d = readPerImage(delta, 'delta', n, { min: -0.5, max: 0.5 });
   return applyToImages(images, (batch) =>

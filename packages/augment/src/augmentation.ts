@@ -1,5 +1,5 @@
 import type { ImageBatch, Rng } from '@simclr/core';
-import { assertImageBatch, describeValue, SimclrError } from '@simclr/core';
+import { assertFinite, assertImageBatch, describeValue, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from './layout.js';
 import { disposeExcept, toNHWC } from './layout.js';
@@ -19,19 +19,29 @@ export interface Augmentation {
 
 /**
  * The internal form of an augmentation. It may return its input batch unchanged, and may leave the
- * result in whichever layout is cheapest; the caller owns every tensor it returns.
+ * result in whichever layout is cheapest; the caller owns every tensor it returns. `fuseNext` lets a
+ * stage absorb the stage after it into one pass that draws the same random numbers in the same order.
  */
-export type Stage = (batch: Batch, rng: Rng) => Batch;
+export type Stage = ((batch: Batch, rng: Rng) => Batch) & { fuseNext?: (next: Stage) => Stage | undefined };
 
 const STAGE = Symbol('@simclr/augment stage');
 
 type Staged = Augmentation & { [STAGE]?: Stage };
 
-/** Runs `stages` in turn, each in its own `tf.tidy`, disposing intermediate batches as it goes. */
+/**
+ * Runs `stages` in turn, each in its own `tf.tidy`, disposing intermediate batches as it goes, after
+ * fusing the neighbours that can run as one pass.
+ */
 export function chain(stages: readonly Stage[]): Stage {
+  const fused: Stage[] = [];
+  for (const stage of stages) {
+    const merged = fused[fused.length - 1]?.fuseNext?.(stage);
+    if (merged) fused[fused.length - 1] = merged;
+    else fused.push(stage);
+  }
   return (input, rng) => {
     let current = input;
-    for (const stage of stages) {
+    for (const stage of fused) {
       const previous = current;
       current = tf.tidy(() => stage(previous, rng));
       if (previous !== input) disposeExcept(previous, current, input);
@@ -50,15 +60,27 @@ function finish(result: Batch, images: ImageBatch): ImageBatch {
   return out;
 }
 
-function run(stage: Stage, images: unknown, rng: unknown): ImageBatch {
+/**
+ * Throws unless `images` is an `ImageBatch` without NaN or infinities. One sum read back is the cheap
+ * test (a NaN or an infinity makes it non-finite); only then does the exact elementwise check run.
+ */
+export function assertImages(images: unknown): asserts images is ImageBatch {
   assertImageBatch(images, 'images');
+  const total = tf.tidy(() => tf.sum(images).dataSync()[0]!);
+  if (!Number.isFinite(total)) assertFinite(images, 'images');
+}
+
+function run(stage: Stage, images: unknown, rng: unknown): ImageBatch {
+  assertImages(images);
   assertRng(rng);
   return finish(stage({ x: images, layout: 'NHWC' }, rng), images);
 }
 
-/** Runs a deterministic transform of a batch (the functional forms) and returns a new NHWC tensor. */
-export function applyToImages(images: unknown, transform: (batch: Batch) => Batch): ImageBatch {
-  assertImageBatch(images, 'images');
+/**
+ * Runs a deterministic transform of a batch (the functional forms, which check `images` with
+ * `assertImages` before their own arguments) and returns a new NHWC tensor.
+ */
+export function applyToImages(images: ImageBatch, transform: (batch: Batch) => Batch): ImageBatch {
   const result = tf.tidy(() => transform({ x: images, layout: 'NHWC' }));
   return finish(result, images);
 }

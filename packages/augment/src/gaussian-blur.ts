@@ -1,8 +1,8 @@
 import type { ImageBatch } from '@simclr/core';
-import { assertImageBatch, SimclrError } from '@simclr/core';
+import { SimclrError } from '@simclr/core';
 import type { Rank } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyToImages } from './augmentation.js';
+import { applyToImages, assertImages } from './augmentation.js';
 import type { Batch } from './layout.js';
 import { dimsOf, planes, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
@@ -82,7 +82,7 @@ export interface GaussianBlurOptions {
  * `F.gaussian_blur(img, [k, k], [sigma, sigma])`: separable, reflect padding.
  */
 export function gaussianBlur(images: ImageBatch, options: GaussianBlurOptions): ImageBatch {
-  assertImageBatch(images, 'images');
+  assertImages(images);
   const { kernelSize, sigma } = optionsObject(options, 'gaussianBlur options');
   const [n, h, w] = images.shape;
   assertKernelSize(kernelSize, 'kernelSize');

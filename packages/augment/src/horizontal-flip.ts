@@ -1,8 +1,7 @@
 import type { ImageBatch } from '@simclr/core';
-import { assertImageBatch } from '@simclr/core';
 import type { Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyToImages } from './augmentation.js';
+import { applyToImages, assertImages } from './augmentation.js';
 import type { Batch } from './layout.js';
 import { mapBatch } from './layout.js';
 import type { PerImageMask } from './per-image.js';
@@ -28,7 +27,7 @@ export function flipImages(batch: Batch, mask: ArrayLike<number>): Batch {
  *   array of N booleans (or 0/1), or a Tensor1D. Default `true` (flip every image).
  */
 export function horizontalFlip(images: ImageBatch, mask: PerImageMask = true): ImageBatch {
-  assertImageBatch(images, 'images');
+  assertImages(images);
   const m = readPerImageMask(mask, 'mask', images.shape[0]);
   return applyToImages(images, (batch) => flipImages(batch, m));
 }

@@ -1,7 +1,9 @@
 import type { Rng } from '@simclr/core';
-import type { Augmentation } from './augmentation.js';
+import type { Augmentation, Stage } from './augmentation.js';
 import { defineAugmentation } from './augmentation.js';
+import type { Batch } from './layout.js';
 import { dimsOf } from './layout.js';
+import { drawFlips, flipProbabilityOf } from './random-horizontal-flip.js';
 import type { PixelBox } from './resample.js';
 import { cropResize } from './resample.js';
 import { assertPositiveRange, formatNumber, optionsObject, readSize } from './validate.js';
@@ -65,9 +67,21 @@ export function randomResizedCrop(options: RandomResizedCropOptions): Augmentati
   assertPositiveRange(ratio, 'ratio');
   const range = (r: readonly number[]) => `[${r.map(formatNumber).join(', ')}]`;
   const description = `randomResizedCrop({ size: [${outH}, ${outW}], scale: ${range(scale)}, ratio: ${range(ratio)} })`;
-  return defineAugmentation(description, (batch, rng) => {
-    const { n, h, w } = dimsOf(batch);
-    const boxes = Array.from({ length: n }, () => sampleCropBox(rng, h, w, scale, ratio));
-    return cropResize(batch, boxes, new Float64Array(n), outH, outW);
-  });
+  // Followed by a random flip, the crop mirrors its own sampling instead: one pass, same draws.
+  const stage = (flipP?: number): Stage =>
+    Object.assign(
+      (batch: Batch, rng: Rng) => {
+        const { n, h, w } = dimsOf(batch);
+        const boxes = Array.from({ length: n }, () => sampleCropBox(rng, h, w, scale, ratio));
+        const mirror = flipP === undefined ? new Float64Array(n) : drawFlips(rng, n, flipP);
+        return cropResize(batch, boxes, mirror, outH, outW);
+      },
+      {
+        fuseNext: (next: Stage) => {
+          const p = flipProbabilityOf(next);
+          return flipP === undefined && p !== undefined ? stage(p) : undefined;
+        },
+      },
+    );
+  return defineAugmentation(description, stage());
 }

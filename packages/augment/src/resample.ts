@@ -78,26 +78,26 @@ function resampleOnHost(
   const { rows, cols } = allTaps(boxes, mirror, outH, outW);
   // Written as one [N, H, W] plane per channel, the layout the colour stages that usually follow use.
   const out = Array.from({ length: c }, () => new Float32Array(n * outH * outW));
+  // Separable: blend the two source rows over the crop's width once, then the two columns per output.
+  const row = new Float64Array(w * c);
   for (let img = 0; img < n; img++) {
-    const base = img * h * w * c;
+    const { left, width } = boxes[img]!;
+    const span = width * c;
     for (let y = 0; y < outH; y++) {
       const r = img * outH + y;
-      const row0 = base + rows.i0[r]! * w * c;
-      const row1 = base + rows.i1[r]! * w * c;
+      const row0 = ((img * h + rows.i0[r]!) * w + left) * c;
+      const row1 = ((img * h + rows.i1[r]!) * w + left) * c;
       const h0 = rows.w0[r]!;
       const h1 = rows.w1[r]!;
-      let o = (img * outH + y) * outW;
-      for (let x = 0; x < outW; x++, o++) {
+      for (let j = 0; j < span; j++) row[j] = h0 * src[row0 + j]! + h1 * src[row1 + j]!;
+      const o = r * outW;
+      for (let x = 0; x < outW; x++) {
         const k = img * outW + x;
-        const a = cols.i0[k]! * c;
-        const b = cols.i1[k]! * c;
+        const a = (cols.i0[k]! - left) * c;
+        const b = (cols.i1[k]! - left) * c;
         const w0 = cols.w0[k]!;
         const w1 = cols.w1[k]!;
-        for (let ch = 0; ch < c; ch++) {
-          out[ch]![o] =
-            h0 * (w0 * src[row0 + a + ch]! + w1 * src[row0 + b + ch]!) +
-            h1 * (w0 * src[row1 + a + ch]! + w1 * src[row1 + b + ch]!);
-        }
+        for (let ch = 0; ch < c; ch++) out[ch]![o + x] = w0 * row[a + ch]! + w1 * row[b + ch]!;
       }
     }
   }

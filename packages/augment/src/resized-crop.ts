@@ -1,8 +1,8 @@
 import type { ImageBatch } from '@simclr/core';
-import { assertImageBatch, describeValue, SimclrError } from '@simclr/core';
+import { describeValue, SimclrError } from '@simclr/core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyToImages } from './augmentation.js';
+import { applyToImages, assertImages } from './augmentation.js';
 import type { PixelBox } from './resample.js';
 import { cropResize } from './resample.js';
 import { readSize } from './validate.js';
@@ -59,7 +59,7 @@ function readBoxes(boxes: unknown, n: number, height: number, width: number): Pi
  * @param size the output side, or `[height, width]`.
  */
 export function resizedCrop(images: ImageBatch, boxes: Boxes, size: number | [number, number]): ImageBatch {
-  assertImageBatch(images, 'images');
+  assertImages(images);
   const [n, h, w] = images.shape;
   const pixelBoxes = readBoxes(boxes, n, h, w);
   const [outH, outW] = readSize(size, 'size');

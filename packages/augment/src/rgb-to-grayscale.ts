@@ -1,7 +1,7 @@
 import type { ImageBatch } from '@simclr/core';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyToImages } from './augmentation.js';
+import { applyToImages, assertImages } from './augmentation.js';
 import type { Batch } from './layout.js';
 import { dimsOf, planes, toPlanes } from './layout.js';
 import { assertBoolean, optionsObject } from './validate.js';
@@ -36,6 +36,7 @@ function toGrayscale(batch: Batch, keepChannels: boolean): Batch {
  * `F.rgb_to_grayscale`: 1 output channel unless `keepChannels`.
  */
 export function rgbToGrayscale(images: ImageBatch, options?: RgbToGrayscaleOptions): ImageBatch {
+  assertImages(images);
   const { keepChannels = false } = optionsObject(options, 'rgbToGrayscale options');
   assertBoolean(keepChannels, 'keepChannels');
   return applyToImages(images, (batch) => toGrayscale(batch, keepChannels));

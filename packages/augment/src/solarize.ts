@@ -1,8 +1,7 @@
 import type { ImageBatch } from '@simclr/core';
-import { assertImageBatch } from '@simclr/core';
 import type { Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyToImages } from './augmentation.js';
+import { applyToImages, assertImages } from './augmentation.js';
 import type { Batch } from './layout.js';
 import { mapBatch, perImageTensor } from './layout.js';
 import type { PerImage } from './per-image.js';
@@ -26,7 +25,7 @@ export function solarizeImages(batch: Batch, thresholds: ArrayLike<number>): Bat
  * @param threshold per image, in `[0, 1]`: one number for all images, an array of N numbers, or a Tensor1D.
  */
 export function solarize(images: ImageBatch, threshold: PerImage): ImageBatch {
-  assertImageBatch(images, 'images');
+  assertImages(images);
   const t = readPerImage(threshold, 'threshold', images.shape[0], { min: 0, max: 1 });
   return applyToImages(images, (batch) => solarizeImages(batch, t));
 }

@@ -141,6 +141,18 @@ describeBackends('augmentations', ['cpu', 'wasm', 'webgl'], () => {
     tf.dispose([images, composed, stepwise]);
   });
 
+  it('a crop followed by a flip runs as one pass with the same result as the two in turn', () => {
+    const images = randomImages([6, 11, 13, 3]);
+    const crop = randomResizedCrop({ size: [9, 7] });
+    const flip = randomHorizontalFlip();
+    const fused = compose([crop, flip])(images, createRng(3));
+    const rng = createRng(3);
+    const cropped = crop(images, rng);
+    const inTurn = flip(cropped, rng);
+    expect(Array.from(fused.dataSync())).toEqual(Array.from(inTurn.dataSync()));
+    tf.dispose([images, fused, cropped, inTurn]);
+  });
+
   it('describe() says what each augmentation does, with its defaults', () => {
     expect(randomResizedCrop({ size: 32 }).describe()).toBe(
       'randomResizedCrop({ size: [32, 32], scale: [0.08, 1], ratio: [0.75, 1.3333] })',

@@ -36,14 +36,23 @@ describe('bad input raises SimclrError naming the argument', () => {
   beforeAll(async () => {
     await setupBackend('cpu');
     images = tf.zeros([2, 8, 8, 3]);
-    tensors = [images, tf.zeros([8, 8, 3]), tf.zeros([2, 8, 8, 3], 'int32'), tf.zeros([2, 8, 8, 2])];
+    const nan = tf.buffer([2, 8, 8, 3]);
+    nan.set(Number.NaN, 1, 2, 3, 0);
+    tensors = [
+      images,
+      tf.zeros([8, 8, 3]),
+      tf.zeros([2, 8, 8, 3], 'int32'),
+      tf.zeros([2, 8, 8, 2]),
+      nan.toTensor(),
+      tf.fill([2, 8, 8, 3], Number.POSITIVE_INFINITY),
+    ];
   });
   afterAll(() => tf.dispose(tensors));
 
   const rng = createRng(0);
   const crop = randomResizedCrop({ size: 8 });
 
-  it('images: rank, dtype, channels', () => {
+  it('images: rank, dtype, channels, NaN and infinities', () => {
     for (const fn of [
       (x: unknown) => crop(x as ImageBatch, rng),
       (x: unknown) => adjustBrightness(x as ImageBatch, 1),
@@ -57,6 +66,8 @@ describe('bad input raises SimclrError naming the argument', () => {
       );
       expectError(() => fn(tensors[3]), /^images must have 1 or 3 channels \(NHWC\), got 2/);
       expectError(() => fn([1, 2, 3]), /^images must be a tf.Tensor/);
+      expectError(() => fn(tensors[4]), /^images must be finite, got a tensor that holds NaN or Infinity$/);
+      expectError(() => fn(tensors[5]), /^images must be finite, got a tensor that holds NaN or Infinity$/);
     }
   });
 
