@@ -57,7 +57,9 @@ const { name } = await setupBackend('wasm');
 const reference = torchvision();
 const version = await reference.version();
 const inputs = CONFIGS.map(([n, size]) => tf.randomUniform([n, size, size, 3]) as tf.Tensor4D);
-inputs.forEach((images, i) => simclrAugment({ size: CONFIGS[i]![1] })(images, createRng(0)).dispose());
+for (const [i, images] of inputs.entries()) {
+  simclrAugment({ size: CONFIGS[i]![1] })(images, createRng(0)).dispose();
+}
 
 const results = CONFIGS.map(() => ({ ours: [] as number[], theirs: [] as number[], ratio: [] as number[] }));
 for (let round = 0; round < ROUNDS; round++) {

@@ -134,7 +134,8 @@ const HOST_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
 
 /**
  * Crops `boxes[i]` out of image i and resizes it to `outH × outW` with torchvision's tensor bilinear
- * resampling (antialias off); images with `mirror[i] === 1` come out flipped left to right.
+ * resampling (antialias off); images with `mirror[i] === 1` come out flipped left to right. `path`
+ * `'device'` forces the batched gathers whatever the backend, so both paths can be tested everywhere.
  */
 export function cropResize(
   batch: Batch,
@@ -142,9 +143,9 @@ export function cropResize(
   mirror: ArrayLike<number>,
   outH: number,
   outW: number,
-  where: 'auto' | 'host' | 'device' = 'auto',
+  path: 'auto' | 'device' = 'auto',
 ): Batch {
   const images = toNHWC(batch);
-  const onHost = where === 'host' || (where === 'auto' && HOST_MEMORY_BACKENDS.has(tf.getBackend()));
+  const onHost = path === 'auto' && HOST_MEMORY_BACKENDS.has(tf.getBackend());
   return (onHost ? resampleOnHost : resampleOnDevice)(images, boxes, mirror, outH, outW);
 }
