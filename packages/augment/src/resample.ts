@@ -63,8 +63,8 @@ function allTaps(
 
 /**
  * The crop-and-resize as plain loops over host memory. On the cpu and wasm backends tensors already
- * live there, and their per-element GatherV2 and CropAndResize kernels cost 20-30 ns per output value,
- * five to ten times this loop, so this is how those backends resample.
+ * live there, and their GatherV2 and CropAndResize kernels cost 20-30 ns per output value (measured on
+ * tfjs 4.22 wasm), several times this loop, so this is how those backends resample.
  */
 function resampleOnHost(
   images: Tensor4D,

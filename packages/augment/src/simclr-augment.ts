@@ -77,7 +77,11 @@ export function simclrAugment(options: SimclrAugmentOptions): Augmentation {
   ]);
 }
 
-/** SimCLR's CIFAR-10 augmentation: {@link simclrAugment} with strength 0.5 and no blur. */
+/**
+ * SimCLR's CIFAR-10 augmentation: {@link simclrAugment} with strength 0.5 and no blur.
+ *
+ * @param size output side, or `[height, width]`. Default `32`.
+ */
 export function simclrCifarAugment(size: number | [number, number] = 32): Augmentation {
   return simclrAugment({ size, strength: 0.5, blur: false });
 }
