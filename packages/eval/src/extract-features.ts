@@ -8,7 +8,7 @@ import { assertOptionalFunction, assertOptions } from './internal/validate.js';
 export interface ExtractFeaturesOptions {
   /** Images encoded at a time. Default 256. */
   batchSize?: number;
-  /** Called after every batch with the number of images encoded so far and the dataset size. */
+  /** Called after every batch with the number of images encoded so far and the dataset size. Default: none. */
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -51,7 +51,7 @@ export interface FineTuneOptions {
   augment?: (images: ImageBatch, rng: Rng) => ImageBatch;
   /** A labelled held-out set scored at the end (top-1, top-5, confusion matrix). Default: none. */
   test?: Dataset;
-  /** Called after every epoch. */
+  /** Called after every epoch with its metrics; awaited. Default: none. */
   onEpoch?: (log: FineTuneEpoch) => void | Promise<void>;
 }
 

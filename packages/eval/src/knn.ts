@@ -21,8 +21,8 @@ export interface KnnOptions {
   numClasses?: number;
   /**
    * Test rows whose similarities to all N training rows are computed at once. The result does not depend
-   * on it; memory does (chunkSize × N floats). Default: the most that keeps that under 2^24 floats (64 MB),
-   * at least 1; for N = 60 000, 279.
+   * on it; memory does: about 2 × chunkSize × N floats (the product and its transpose). Default: the most
+   * that keeps chunkSize × N under 2^24 (64 MB), at least 1; for N = 60 000, 279.
    */
   chunkSize?: number;
 }

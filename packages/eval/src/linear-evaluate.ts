@@ -67,7 +67,7 @@ function standardise(x: tf.Tensor2D, stats: { mean: tf.Tensor; scale: tf.Tensor 
 /**
  * Linear evaluation (the paper's protocol): multinomial logistic regression on frozen features, fitted
  * by full-batch L-BFGS to the same objective as scikit-learn's `LogisticRegression` (lbfgs solver,
- * multinomial loss, L2 penalty, unpenalised intercept), so the accuracies are comparable with its.
+ * multinomial loss, L2 penalty, unpenalised intercept), so its accuracies are comparable with scikit-learn's.
  *
  * Logits and gradients are computed on the backend in float32; the L-BFGS direction, the penalty and
  * the sum of the per-example losses on the host in float64. The backend holds the standardised training

@@ -17,7 +17,7 @@ export interface WriteReportOptions extends ReportFigureOptions {
   png?: boolean;
   /** Pixels per SVG unit of those PNGs. Default 2. */
   pngScale?: number;
-  /** Layout of the augmentation grid. */
+  /** Layout of the augmentation grid. Default: `augmentationGridPng`'s defaults. */
   augmentationGrid?: AugmentationGridOptions;
 }
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { assertRecords } from '../internal/assert-array.js';
+import { assertRecords } from '../internal/assert-records.js';
 import type { KnnRecord } from './types.js';
 
 /** Options of {@link knnChartSpec}. */

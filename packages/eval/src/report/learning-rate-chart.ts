@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { assertRecords } from '../internal/assert-array.js';
+import { assertRecords } from '../internal/assert-records.js';
 import type { CurveChartOptions } from './chart-options.js';
 import { stepCurveSpec } from './step-curve.js';
 import type { StepRecord } from './types.js';

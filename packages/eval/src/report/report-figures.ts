@@ -25,9 +25,9 @@ export interface ReportFigure {
 
 /** Options of {@link reportFigures}. */
 export interface ReportFigureOptions {
-  /** Size and point budget of the loss, learning-rate and contrastive-accuracy curves. */
+  /** Size and point budget of the loss, learning-rate and contrastive-accuracy curves. Default: their defaults. */
   curves?: CurveChartOptions;
-  /** UMAP settings of the embedding figure (seed, neighbours, …). */
+  /** UMAP settings of the embedding figure (seed, neighbours, …). Default: `umapProjection`'s defaults. */
   umap?: UmapOptions;
   /** Embeddings projected at most; a larger set is subsampled with the UMAP generator. Default 2000. */
   maxEmbeddingPoints?: number;
