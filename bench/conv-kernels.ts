@@ -163,7 +163,8 @@ function matMulTable(): void {
   ] as const) {
     const a = tf.randomUniform([m, k]);
     const b = tf.randomUniform([k, n]);
-    const product = () => tf.matMul(a, b, transposeA, transposeB);
+    // A fresh B per call, as weights are in training: XNNPACK caches packed weights per tensor.
+    const product = () => tf.tidy(() => tf.matMul(a, b.clone(), transposeA, transposeB));
     useKernel(stock.wasmMatMul);
     const before = minTime(product, reps);
     useKernel(mine);
