@@ -22,6 +22,7 @@ const browserSuites = [
   'packages/models/test/**/*.test.ts',
   'packages/data/test/**/*.test.ts',
   'packages/train/test/**/*.test.ts',
+  'packages/eval/test/**/*.test.ts',
 ];
 
 export default defineConfig({
@@ -49,6 +50,7 @@ export default defineConfig({
             '@tensorflow/tfjs-layers',
             '@tensorflow/tfjs-backend-cpu',
             '@tensorflow/tfjs-backend-webgl',
+            'umap-js',
           ],
         },
         test: {
