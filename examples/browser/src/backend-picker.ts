@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type AppBackend, activateBackend } from './backends.js';
+import { showError } from './show-error.js';
+import type { TaskLock } from './task-lock.js';
+
+/** The GPU behind WebGL as the browser names it (e.g. SwiftShader, the software renderer), if it says. */
+function webglRenderer(): string | null {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (gl === null) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = info === null ? null : String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return name;
+}
+
+/**
+ * Shows the active backend (chosen by `setupBackend('auto')` at start) and switches it. The output carries
+ * `data-backend` for tests. While a task runs the selector is disabled; after every task it re-reads the
+ * backend, since the benchmark switches backends and back.
+ */
+export async function createBackendPicker(root: HTMLElement, lock: TaskLock): Promise<void> {
+  const select = root.querySelector<HTMLSelectElement>('#backend-select')!;
+  const output = root.querySelector<HTMLOutputElement>('#backend-name')!;
+  const renderer = root.querySelector<HTMLElement>('#backend-renderer')!;
+  const gpu = webglRenderer();
+
+  const show = () => {
+    const name = tf.getBackend();
+    output.value = name;
+    output.dataset.backend = name;
+    select.value = name;
+    renderer.textContent = name === 'webgl' && gpu !== null ? `on ${gpu}` : '';
+  };
+  const refresh = () => {
+    select.disabled = lock.task !== null;
+    if (lock.task === null) show();
+  };
+  lock.subscribe(refresh);
+
+  select.addEventListener('change', () => {
+    const wanted = select.value as AppBackend;
+    lock
+      .run('switching backend', () => activateBackend(wanted))
+      .catch((error: unknown) => {
+        showError(root, error);
+        show();
+      });
+  });
+
+  await lock.run('choosing a backend', () => activateBackend('auto'));
+  refresh();
+}

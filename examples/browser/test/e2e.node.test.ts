@@ -1,0 +1,208 @@
+// The built app in Debian's Chromium (headless, WebGL on SwiftShader), driven with playwright-core.
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setupBackend } from '@simclr/core';
+import { loadSimCLRModel } from '@simclr/models';
+import { fileSystem } from '@simclr/models/node';
+import * as tf from '@tensorflow/tfjs-core';
+import { type Browser, chromium, type Download, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encodePng } from '../plugins/sample-photo.js';
+import { weightsChecksum } from '../src/weights-checksum.js';
+import { buildIfStale } from './build-app.js';
+import { type StaticServer, serveStatic } from './static-server.js';
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_DIR = join(APP_DIR, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-unsafe-swiftshader',
+];
+
+/** 960 images in batches of 32 for one epoch: 30 steps. */
+const RUN = { images: 960, batch: 32, epochs: 1, steps: 30, pauseAfter: 8 };
+/** The timed run of the steps/s comparison: a smoke figure on SwiftShader. */
+const BENCH = { batch: 32, steps: 4 };
+
+let server: StaticServer;
+let browser: Browser;
+let page: Page;
+
+/** The `data-*` values of the element `selector`. */
+function dataOf(selector: string): Promise<Record<string, string | undefined>> {
+  return page.evaluate((s) => ({ ...(document.querySelector<HTMLElement>(s)?.dataset ?? {}) }), selector);
+}
+
+/**
+ * Waits until `selector` matches, failing early with the page's message when a panel reports an
+ * error (`data-error`).
+ */
+async function waitFor(selector: string, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    (s) => document.querySelector(s) !== null || document.querySelector('[data-error]') !== null,
+    selector,
+    { timeout, polling: 200 },
+  );
+  const error = await page.evaluate(() => document.querySelector<HTMLElement>('[data-error]')?.dataset.error);
+  if (error !== undefined) throw new Error(`the page reports: ${error}`);
+}
+
+async function openApp(): Promise<void> {
+  await waitFor('body[data-ready="true"]', 60_000);
+}
+
+beforeAll(async () => {
+  await buildIfStale(APP_DIR);
+  server = await serveStatic(join(APP_DIR, 'dist'));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(server.url);
+  await openApp();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the browser app', () => {
+  test('setupBackend("auto") picks webgl and the page shows it', async () => {
+    expect((await dataOf('#backend-name')).backend).toBe('webgl');
+  });
+
+  test('the explorer shows 8 pairs of views of a shipped image and of one the user picks', async () => {
+    expect(await dataOf('#explorer')).toMatchObject({ pairs: '8', source: 'Colour picture (bundled)' });
+    await page.selectOption('#explorer-source', { label: 'Fashion-MNIST: Trouser' });
+    await waitFor('#explorer[data-source="Fashion-MNIST: Trouser"]', 10_000);
+    const stripes = new Uint8Array(48 * 64 * 3).map((_, i) => (i % 3 === 0 ? 255 : (i * 7) % 256));
+    await page.setInputFiles('#explorer-file', {
+      name: 'stripes.png',
+      mimeType: 'image/png',
+      buffer: encodePng(stripes, 64, 48),
+    });
+    await waitFor('#explorer[data-source="Your image: stripes.png"]', 10_000);
+    expect(await page.locator('#explorer-pairs canvas').count()).toBe(16);
+  });
+
+  test('30 steps of pretrain with a pause and a resume: the loss falls, kNN beats chance', async ({
+    annotate,
+  }) => {
+    await page.fill('#train-images', String(RUN.images));
+    await page.fill('#train-batch', String(RUN.batch));
+    await page.fill('#train-epochs', String(RUN.epochs));
+    await page.click('#train-start');
+    await page.waitForFunction(
+      (n) => Number(document.querySelector<HTMLElement>('#train')!.dataset.step ?? 0) >= n,
+      RUN.pauseAfter,
+      { timeout: 90_000, polling: 200 },
+    );
+    await page.click('#train-pause');
+    await waitFor('#train[data-state="paused"]', 30_000);
+    const pausedAt = Number((await dataOf('#train')).step);
+    expect(pausedAt).toBeGreaterThanOrEqual(RUN.pauseAfter);
+
+    await page.click('#train-pause');
+    await waitFor('#train[data-state="done"]', 150_000);
+    const train = await dataOf('#train');
+    expect(Number(train.totalSteps)).toBe(RUN.steps);
+    expect(Number(train.step)).toBe(RUN.steps);
+    // The second call of pretrain continued from the checkpoint the pause wrote.
+    expect(Number(train.resumedFrom)).toBe(pausedAt);
+    expect(Number(train.lossLast)).toBeLessThan(Number(train.lossFirst));
+    expect(Number(train.knn)).toBeGreaterThan(0.2);
+    await annotate(
+      `loss ${Number(train.lossFirst).toFixed(3)} → ${Number(train.lossLast).toFixed(3)} (means of the first and last 5 steps), ` +
+        `paused after step ${pausedAt}, kNN accuracy ${(Number(train.knn) * 100).toFixed(1)}%`,
+    );
+  });
+
+  test('the downloaded weights load in Node with loadSimCLRModel', async () => {
+    const downloads: Download[] = [];
+    const both = new Promise<void>((resolve) => {
+      page.on('download', (download) => {
+        downloads.push(download);
+        if (downloads.length === 2) resolve();
+      });
+    });
+    await page.click('#train-download');
+    await both;
+    const dir = await mkdtemp(join(tmpdir(), 'simclr-browser-download-'));
+    try {
+      for (const download of downloads) {
+        const name = download.suggestedFilename();
+        // fileSystem(dir) reads model.json; the weights keep the name the manifest gives them.
+        await download.saveAs(join(dir, name.endsWith('.json') ? 'model.json' : name));
+      }
+      expect(downloads.map((d) => d.suggestedFilename()).sort()).toEqual([
+        'simclr-browser.json',
+        'simclr-browser.weights.bin',
+      ]);
+      await setupBackend('cpu');
+      const model = await loadSimCLRModel(fileSystem(dir));
+      try {
+        expect(await weightsChecksum(model)).toBeCloseTo(Number((await dataOf('#train')).checksum), 6);
+        const h = tf.tidy(() => model.encode(tf.zeros([2, 28, 28, 1]) as tf.Tensor4D));
+        expect(h.shape).toEqual([2, 64]);
+        h.dispose();
+      } finally {
+        model.dispose();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('steps per second on webgl and on wasm in the same page', async ({ annotate }) => {
+    await page.click('#train-save');
+    await waitFor('#train[data-saved]', 30_000);
+
+    await page.fill('#bench-batch', String(BENCH.batch));
+    await page.fill('#bench-steps', String(BENCH.steps));
+    await page.click('#bench-start');
+    await waitFor('#bench[data-done="true"]', 120_000);
+    const bench = await dataOf('#bench');
+    const webgl = Number(bench.stepsPerSecondWebgl);
+    const wasm = Number(bench.stepsPerSecondWasm);
+    expect(webgl).toBeGreaterThan(0);
+    expect(wasm).toBeGreaterThan(0);
+    // The comparison restores the backend that was active.
+    expect((await dataOf('#backend-name')).backend).toBe('webgl');
+    await annotate(
+      `steps/s at batch ${BENCH.batch}: webgl (SwiftShader) ${webgl.toFixed(2)}, wasm ${wasm.toFixed(2)}`,
+    );
+
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const screenshot = join(RESULTS_DIR, 'e2e.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    await annotate('screenshot', { path: screenshot, contentType: 'image/png' });
+  });
+
+  test('the model saved to IndexedDB reloads after a page reload', async ({ annotate }) => {
+    const saved = (await dataOf('#train')).saved;
+    const knn = (await dataOf('#train')).knn;
+    await page.reload();
+    await openApp();
+    expect((await dataOf('#backend-name')).backend).toBe('webgl');
+    await waitFor('#train-load:not([disabled])', 10_000);
+    await page.click('#train-load');
+    await waitFor('#train[data-loaded-knn]', 60_000);
+    const loaded = await dataOf('#train');
+    expect(Number(loaded.loadedChecksum)).toBeCloseTo(Number(saved), 6);
+    expect(Number(loaded.loadedKnn)).toBeCloseTo(Number(knn), 2);
+
+    const screenshot = join(RESULTS_DIR, 'e2e-reloaded.png');
+    await page.screenshot({ path: screenshot });
+    await annotate('screenshot after the reload', { path: screenshot, contentType: 'image/png' });
+  });
+});
