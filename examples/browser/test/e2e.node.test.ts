@@ -93,7 +93,7 @@ describe('the browser app', () => {
     });
     await waitFor('#explorer[data-source="Your image: stripes.png"]', 10_000);
     expect(await page.locator('#explorer-pairs canvas').count()).toBe(16);
-  });
+  }, 60_000);
 
   test('30 steps of pretrain with a pause and a resume: the loss falls, kNN beats chance', async ({
     annotate,
@@ -123,9 +123,10 @@ describe('the browser app', () => {
     expect(Number(train.knn)).toBeGreaterThan(0.2);
     await annotate(
       `loss ${Number(train.lossFirst).toFixed(3)} → ${Number(train.lossLast).toFixed(3)} (means of the first and last 5 steps), ` +
-        `paused after step ${pausedAt}, kNN accuracy ${(Number(train.knn) * 100).toFixed(1)}%`,
+        `paused after step ${pausedAt}, kNN accuracy ${(Number(train.knn) * 100).toFixed(1)}%, ` +
+        `weights checksum ${train.checksum}`,
     );
-  });
+  }, 300_000);
 
   test('the downloaded weights load in Node with loadSimCLRModel', async () => {
     const downloads: Download[] = [];
@@ -161,7 +162,7 @@ describe('the browser app', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   test('steps per second on webgl and on wasm in the same page', async ({ annotate }) => {
     await page.click('#train-save');
@@ -186,7 +187,7 @@ describe('the browser app', () => {
     const screenshot = join(RESULTS_DIR, 'e2e.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     await annotate('screenshot', { path: screenshot, contentType: 'image/png' });
-  });
+  }, 180_000);
 
   test('the model saved to IndexedDB reloads after a page reload', async ({ annotate }) => {
     const saved = (await dataOf('#train')).saved;
@@ -204,5 +205,5 @@ describe('the browser app', () => {
     const screenshot = join(RESULTS_DIR, 'e2e-reloaded.png');
     await page.screenshot({ path: screenshot });
     await annotate('screenshot after the reload', { path: screenshot, contentType: 'image/png' });
-  });
+  }, 120_000);
 });
