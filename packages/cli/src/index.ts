@@ -3,6 +3,7 @@ export { type PretrainSummary, resolveRunConfig, runPretrain } from './commands/
 export { cacheDir, loadDataset } from './load-dataset.js';
 export { main } from './main.js';
 export { MetricsLog } from './metrics-log.js';
+export { createProgress, type Progress, type ProgressState } from './progress.js';
 export {
   DATASETS,
   MODELS,

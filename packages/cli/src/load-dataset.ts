@@ -19,6 +19,8 @@ const SYSTEM_DIRS: Partial<Record<RunConfig['dataset'], string>> = {
 
 type Split = RunConfig['split'];
 
+const SYNTHETIC_TEST_SEED_OFFSET = 1_000_000;
+
 async function byName(name: RunConfig['dataset'], dir: string, split: Split): Promise<Dataset> {
   const labeled = split === 'unlabeled' ? 'train' : split;
   switch (name) {
@@ -51,7 +53,8 @@ export async function loadDataset(
     ds = await syntheticShapes({
       size: config.limit ?? 2048,
       imageSize: config.imageSize,
-      seed: config.seed,
+      // Another seed for the test split, so that it holds other images than the train split.
+      seed: split === 'test' ? config.seed + SYNTHETIC_TEST_SEED_OFFSET : config.seed,
     });
   } else if (name === 'image-folder') {
     if (data === undefined)

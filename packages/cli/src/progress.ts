@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { Output } from './io.js';
 
 /** What the progress display shows after each step. */
 export interface ProgressState {
@@ -20,7 +21,7 @@ export interface Progress {
 }
 
 /** Creates the progress display for `stream`. */
-export function createProgress(stream: NodeJS.WriteStream, quiet: boolean): Progress {
+export function createProgress(stream: Output, quiet: boolean): Progress {
   if (quiet) return { update() {}, epochDone() {}, stop() {} };
   if (!stream.isTTY) {
     return {

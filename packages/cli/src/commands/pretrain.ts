@@ -7,6 +7,8 @@ import { pretrain, type StepMetrics } from '@simclr/train';
 import { CheckpointStore } from '@simclr/train/node';
 import { buildModel } from '../build-model.js';
 import { type FlagSpec, formatHelp, numberFlag, parseFlags } from '../flags.js';
+import { formatRows } from '../format-rows.js';
+import { type Io, processIo } from '../io.js';
 import { loadDataset } from '../load-dataset.js';
 import { MetricsLog } from '../metrics-log.js';
 import { createProgress } from '../progress.js';
@@ -138,10 +140,7 @@ export interface PretrainSummary {
 }
 
 /** Runs `simclr pretrain`; returns the process exit code. */
-export async function runPretrain(
-  argv: readonly string[],
-  io = { out: process.stdout, err: process.stderr },
-) {
+export async function runPretrain(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS, 'pretrain');
   if (values['help'] === true) {
     io.out.write(pretrainHelp);
@@ -279,5 +278,5 @@ function formatSummary(s: PretrainSummary): string {
     ['peak memory', `${s.peakRssMiB.toFixed(0)} MiB RSS`],
     ['output', s.out],
   ];
-  return `\n${rows.map(([k, v]) => `  ${k.padEnd(12)} ${v}`).join('\n')}\n`;
+  return formatRows(rows);
 }

@@ -1,0 +1,259 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setupBackend } from '@simclr/core';
+import { loadSimCLRModel } from '@simclr/models';
+import { fileSystem } from '@simclr/models/node';
+import { loadEvalSplits } from '../eval-data.js';
+import { EVAL_KINDS, type EvalKind, type EvalKindName } from '../eval-kind.js';
+import type { EvalRecord } from '../eval-record.js';
+import { writeEvalReport } from '../eval-report.js';
+import { type FlagSpec, formatHelp, numberFlag, parseFlags } from '../flags.js';
+import { formatRows } from '../format-rows.js';
+import { type Io, processIo } from '../io.js';
+import { resolveModel } from '../resolve-model.js';
+import { DATASETS, type RunConfig } from '../run-config.js';
+import { UsageError } from '../usage-error.js';
+import { fineTuneEval } from './eval-finetune.js';
+import { knnEval } from './eval-knn.js';
+import { linearEval } from './eval-linear.js';
+
+const KINDS: Record<EvalKindName, EvalKind> = {
+  knn: knnEval,
+  linear: linearEval,
+  finetune: fineTuneEval,
+};
+
+const CHECKPOINT_FLAG: Record<string, FlagSpec> = {
+  checkpoint: {
+    type: 'string',
+    short: 'c',
+    value: 'DIR',
+    help: 'run directory, checkpoint or model directory (required)',
+  },
+};
+
+/** Flags every evaluation takes besides --checkpoint. */
+const COMMON_FLAGS: Record<string, FlagSpec> = {
+  dataset: { type: 'string', value: 'NAME', help: `${DATASETS.join(' | ')} (default: the run's)` },
+  data: {
+    type: 'string',
+    value: 'DIR',
+    help: "dataset directory (default: the run's, else as pretrain finds it)",
+  },
+  limit: { type: 'string', value: 'N', help: "first N images of each split (default: the run's --limit)" },
+  'train-limit': { type: 'string', value: 'N', help: 'first N images of the train split (default --limit)' },
+  'test-limit': { type: 'string', value: 'N', help: 'first N images of the test split (default --limit)' },
+  'image-size': {
+    type: 'string',
+    value: 'N',
+    help: "image side for image-folder and synthetic (default: the model's input)",
+  },
+  seed: { type: 'string', value: 'N', help: "seed of every random choice (default: the run's, else 0)" },
+  backend: { type: 'string', value: 'NAME', help: 'auto | tensorflow | wasm | cpu (default auto)' },
+  json: { type: 'boolean', help: 'print the result as JSON instead of a table' },
+  report: { type: 'boolean', help: 'also write an HTML report with figures into DIR/report' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
+};
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** The flags of `simclr eval <kind>`, in the order --help lists them. */
+function flagsOf(kind: EvalKind): Record<string, FlagSpec> {
+  return { ...CHECKPOINT_FLAG, ...kind.flags, ...COMMON_FLAGS };
+}
+
+function kindHelp(kind: EvalKind): string {
+  return formatHelp(
+    `simclr eval ${kind.name} --checkpoint DIR [options]`,
+    `${kind.description}\nWrites DIR/eval-${kind.name}.json; the dataset defaults to the one in DIR's config.json.`,
+    flagsOf(kind),
+  );
+}
+
+export const evalHelp = `Usage: simclr eval <${EVAL_KINDS.join('|')}> --checkpoint DIR [options]
+
+Evaluates a pretrained encoder's representation on a labelled train and test split. DIR is a run
+directory written by 'simclr pretrain --out' (its final model, else its newest valid checkpoint), one
+checkpoint directory, or a directory holding model.json. The result is printed and written to
+DIR/eval-<kind>.json; --report also writes DIR/report/report.html.
+
+Evaluations:
+${EVAL_KINDS.map((k) => `  ${k.padEnd(10)} ${KINDS[k].summary}`).join('\n')}
+
+Run 'simclr eval <kind> --help' for its options.
+`;
+
+const str = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The dataset flags resolved against the run's config: a flag wins, else the run's value when the dataset is the run's. */
+function dataOptions(
+  values: Record<string, string | boolean | undefined>,
+  config: RunConfig | undefined,
+  modelSide: number | undefined,
+  seed: number,
+) {
+  const named = str(values['dataset']);
+  if (named !== undefined && !(DATASETS as readonly string[]).includes(named)) {
+    throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}, got "${named}"`);
+  }
+  const dataset = (named ?? config?.dataset) as RunConfig['dataset'] | undefined;
+  if (dataset === undefined) {
+    throw new UsageError(
+      `--dataset is required: the checkpoint's directory has no config.json to take it from; use one of ${DATASETS.join(', ')}`,
+    );
+  }
+  const run = config !== undefined && config.dataset === dataset ? config : undefined;
+  const data = str(values['data']) ?? run?.data;
+  const limit = numberFlag(values['limit'], 'limit', { integer: true, min: 2 }) ?? run?.limit;
+  const trainLimit = numberFlag(values['train-limit'], 'train-limit', { integer: true, min: 2 }) ?? limit;
+  const testLimit = numberFlag(values['test-limit'], 'test-limit', { integer: true, min: 2 }) ?? limit;
+  const imageSize =
+    numberFlag(values['image-size'], 'image-size', { integer: true, min: 8 }) ??
+    modelSide ??
+    run?.imageSize ??
+    32;
+  return {
+    dataset,
+    ...(data !== undefined && { data }),
+    imageSize,
+    seed,
+    ...(trainLimit !== undefined && { trainLimit }),
+    ...(testLimit !== undefined && { testLimit }),
+  };
+}
+
+/** Runs one evaluation kind with its command line. */
+async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise<number> {
+  const command = `eval ${kind.name}`;
+  const { values, positionals } = parseFlags(argv, flagsOf(kind), command);
+  if (values['help'] === true) {
+    io.out.write(kindHelp(kind));
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}"; see 'simclr ${command} --help'`);
+  const dir = str(values['checkpoint']);
+  if (dir === undefined) {
+    throw new UsageError(
+      `--checkpoint DIR is required: a run directory (simclr pretrain --out), a checkpoint directory or a model directory; see 'simclr ${command} --help'`,
+    );
+  }
+  const backendName = str(values['backend']) ?? 'auto';
+  if (!(BACKENDS as readonly string[]).includes(backendName)) {
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backendName}"`);
+  }
+  const evaluate = kind.prepare(values);
+  const quiet = values['quiet'] === true;
+  const say = (line: string) => {
+    if (!quiet) io.err.write(`${line}\n`);
+  };
+
+  const started = performance.now();
+  const resolved = await resolveModel(dir, (m) => say(`warning: ${m}`));
+  const seed = numberFlag(values['seed'], 'seed', { integer: true, min: 0 }) ?? resolved.config?.seed ?? 0;
+  const backend = await setupBackend(backendName as (typeof BACKENDS)[number]);
+  const model = await loadSimCLRModel(fileSystem(resolved.modelDir));
+  try {
+    const [, modelHeight, modelWidth, modelChannels] = model.encoder.inputs[0]!.shape;
+    const side = modelHeight === modelWidth && typeof modelHeight === 'number' ? modelHeight : undefined;
+    const options = dataOptions(values, resolved.config, side, seed);
+    const splits = await loadEvalSplits(options, say);
+    const [height, width, channels] = splits.train.imageShape;
+    const fits = [height, width, channels].every((d, i) => {
+      const want = [modelHeight, modelWidth, modelChannels][i];
+      return want === null || want === undefined || want === d;
+    });
+    if (!fits) {
+      throw new UsageError(
+        `the model takes ${modelHeight}×${modelWidth}×${modelChannels} images, but ${options.dataset} gives ${height}×${width}×${channels}; ` +
+          'evaluate on the dataset the model was pretrained on (--dataset), with --image-size for image-folder and synthetic',
+      );
+    }
+    say(
+      `simclr ${command}: ${resolved.modelDir}${resolved.step !== null ? ` (step ${resolved.step})` : ''} on ${options.dataset} ` +
+        `(${splits.train.size} train, ${splits.test.size} test images), backend ${backend.name}`,
+    );
+    const report = values['report'] === true;
+    const outcome = await evaluate({ model, ...splits, seed, wantEmbeddings: report, say });
+    try {
+      const record: EvalRecord = {
+        kind: kind.name,
+        model: {
+          dir: resolved.modelDir,
+          from: resolved.from,
+          step: resolved.step,
+          architecture: resolved.config?.model ?? null,
+        },
+        dataset: {
+          name: options.dataset,
+          train: splits.train.size,
+          test: splits.test.size,
+          imageShape: [height, width, channels],
+          numClasses: splits.train.numClasses!,
+        },
+        backend: backend.name,
+        seed,
+        settings: outcome.settings,
+        result: outcome.result,
+        seconds: (performance.now() - started) / 1000,
+        date: new Date().toISOString(),
+      };
+      const out = resolve(dir);
+      const recordPath = join(out, `eval-${kind.name}.json`);
+      await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+      let reportPath: string | undefined;
+      if (report) {
+        say('writing the report (UMAP of the test representations, figures)');
+        reportPath = (await writeEvalReport({ dir: out, resolved, record, outcome, test: splits.test, seed }))
+          .html;
+      }
+      if (values['json'] === true) {
+        io.out.write(
+          `${JSON.stringify({ ...record, ...(reportPath !== undefined && { report: reportPath }) }, null, 2)}\n`,
+        );
+      } else {
+        io.out.write(
+          formatRows([
+            ['evaluation', outcome.protocol],
+            ['model', `${resolved.modelDir}${resolved.step !== null ? ` (step ${resolved.step})` : ''}`],
+            [
+              'data',
+              `${options.dataset}: ${splits.train.size} train, ${splits.test.size} test images, ` +
+                `${height}×${width}×${channels}, ${splits.train.numClasses} classes`,
+            ],
+            ['backend', backend.name],
+            ...outcome.rows,
+            ['time', `${record.seconds.toFixed(1)} s`],
+            ['written', recordPath],
+            ...(reportPath !== undefined ? [['report', reportPath] as [string, string]] : []),
+          ]),
+        );
+      }
+      return 0;
+    } finally {
+      outcome.embeddings?.features.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Runs `simclr eval <kind>`; returns the process exit code. */
+export async function runEval(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out.write(evalHelp);
+    return 0;
+  }
+  if (name === undefined || name.startsWith('-')) {
+    throw new UsageError(
+      `an evaluation is required first: simclr eval <${EVAL_KINDS.join('|')}> --checkpoint DIR; see 'simclr eval --help'`,
+    );
+  }
+  if (!Object.hasOwn(KINDS, name)) {
+    throw new UsageError(
+      `unknown evaluation "${name}"; use one of ${EVAL_KINDS.join(', ')}; see 'simclr eval --help'`,
+    );
+  }
+  return runKind(KINDS[name as EvalKindName], rest, io);
+}
