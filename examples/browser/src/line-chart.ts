@@ -94,7 +94,9 @@ export class LineChart {
       ctx.moveTo(MARGIN.left, py(y));
       ctx.lineTo(width - MARGIN.right, py(y));
       ctx.stroke();
-      ctx.fillText(y.toFixed(this.options.digits), 2, py(y) + 4);
+      // Rounded first, so a tick just below zero is not labelled "-0.00".
+      const label = Number(y.toFixed(this.options.digits)) || 0;
+      ctx.fillText(label.toFixed(this.options.digits), 2, py(y) + 4);
     }
     ctx.fillText('0', MARGIN.left, height - 6);
     const last = `step ${this.#xMax}`;

@@ -93,6 +93,9 @@ describe('the browser app', () => {
     });
     await waitFor('#explorer[data-source="Your image: stripes.png"]', 10_000);
     expect(await page.locator('#explorer-pairs canvas').count()).toBe(16);
+    // Back to the landscape, which the screenshot shows.
+    await page.selectOption('#explorer-source', { label: 'Colour picture (bundled)' });
+    await waitFor('#explorer[data-source="Colour picture (bundled)"]', 10_000);
   }, 60_000);
 
   test('30 steps of pretrain with a pause and a resume: the loss falls, kNN beats chance', async ({
