@@ -4,6 +4,14 @@ import type { EvalKind } from '../eval-kind.js';
 import { numberFlag } from '../flags.js';
 import { percent } from '../percent.js';
 
+/** How the fit ended, in words. */
+function convergence(fit: { converged: boolean; iterations: number }, maxIterations: number): string {
+  if (fit.converged) return 'converged';
+  if (fit.iterations >= maxIterations) return 'not converged: raise --max-iterations';
+  // L-BFGS also stops when no step along its direction lowers the float32 loss any more.
+  return 'stopped where no step lowers the loss further';
+}
+
 /** `simclr eval linear`: the paper's linear evaluation on frozen representations. */
 export const linearEval: EvalKind = {
   name: 'linear',
@@ -52,7 +60,7 @@ export const linearEval: EvalKind = {
             ['train top-1', percent(fit.trainTop1)],
             [
               'iterations',
-              `${fit.iterations} (${fit.converged ? 'converged' : 'not converged: raise --max-iterations'}), loss ${fit.loss.toFixed(4)}`,
+              `${fit.iterations} (${convergence(fit, maxIterations)}), loss ${fit.loss.toFixed(4)}`,
             ],
           ],
           confusion: fit.confusion,
