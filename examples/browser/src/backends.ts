@@ -7,9 +7,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
-// The binaries are bundled under hashed names, so each gets its own URL. setupBackend's `wasmPaths`
-// option cannot be used for this: it takes one folder prefix, and it is only applied when setupBackend
-// imports the wasm package itself, which it skips here because the import above registered it already.
+// The binaries are bundled under hashed names, so each gets its own URL; setupBackend then finds the
+// backend registered by the import above.
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,

@@ -18,15 +18,6 @@ const PACKAGES: Record<BackendName, readonly string[]> = {
   cpu: ['@tensorflow/tfjs-backend-cpu'],
 };
 
-/** Options of {@link setupBackend}. */
-export interface SetupBackendOptions {
-  /**
-   * Where the browser fetches the tfjs-backend-wasm `.wasm` files from (passed to `setWasmPaths`).
-   * Default: unset, so the wasm backend looks next to its own script; Node needs nothing.
-   */
-  wasmPaths?: string;
-}
-
 function autoOrder(): BackendName[] {
   return isNode() ? ['tensorflow', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
 }
@@ -55,16 +46,13 @@ function normalise(pref: unknown): { order: BackendName[]; auto: boolean } {
 }
 
 /** Imports the package that registers `name`, unless a backend of that name is registered already. */
-async function loadBackendPackage(name: BackendName, options: SetupBackendOptions): Promise<boolean> {
+async function loadBackendPackage(name: BackendName): Promise<boolean> {
   if (tf.findBackendFactory(name) !== null) return true;
   for (const spec of PACKAGES[name]) {
     try {
       // A variable specifier keeps bundlers from failing on optional packages that are not installed;
       // in the browser, apps import the backends they ship (see the README), which registers them above.
-      const mod: Record<string, unknown> = await import(/* @vite-ignore */ spec);
-      if (name === 'wasm' && options.wasmPaths !== undefined && typeof mod['setWasmPaths'] === 'function') {
-        (mod['setWasmPaths'] as (p: string) => void)(options.wasmPaths);
-      }
+      await import(/* @vite-ignore */ spec);
       if (tf.findBackendFactory(name) !== null) return true;
     } catch {
       // Not installed (or not loadable here); try the next package.
@@ -96,12 +84,11 @@ async function activate(name: BackendName): Promise<boolean> {
  */
 export async function setupBackend(
   pref: 'auto' | BackendName | readonly BackendName[] = 'auto',
-  options: SetupBackendOptions = {},
 ): Promise<BackendInfo> {
   const { order, auto } = normalise(pref);
   const failures: string[] = [];
   for (const name of order) {
-    if (!(await loadBackendPackage(name, options))) {
+    if (!(await loadBackendPackage(name))) {
       failures.push(`'${name}' is not installed (${installHint(name)})`);
       continue;
     }
