@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """torchvision's SimCLR augmentation on PIL images, one image at a time, as a DataLoader worker runs it.
 
-A measuring server for bench/augment.ts, run with Debian's /usr/bin/python3 (python3-torchvision): it
-prints {"torchvision": version}, then for each stdin line "N SIZE SECONDS" times the pipeline on N
-random SIZE x SIZE RGB images for about SECONDS and prints {"imagesPerSecond": median over batches}.
+A measuring server for bench/augment-throughput.ts (used by augment.ts and run-all.ts), run with Debian's
+/usr/bin/python3 (python3-torchvision): it prints {"torchvision": version}, then for each stdin line
+"N SIZE SECONDS" times the pipeline on N random SIZE x SIZE RGB images for about SECONDS and prints
+{"imagesPerSecond": median over batches, "maxRssBytes": peak resident memory of this process so far}.
 """
 
 import json
+import resource
 import sys
 import time
 
@@ -57,4 +59,7 @@ def measure(n, size, seconds):
 print(json.dumps({"torchvision": torchvision.__version__}), flush=True)
 for line in sys.stdin:
     n, size, seconds = line.split()
-    print(json.dumps({"imagesPerSecond": measure(int(n), int(size), float(seconds))}), flush=True)
+    rate = measure(int(n), int(size), float(seconds))
+    # ru_maxrss is in KiB on Linux.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"imagesPerSecond": rate, "maxRssBytes": peak}), flush=True)

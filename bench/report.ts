@@ -1,0 +1,174 @@
+/** How a run is shown: console tables, the JSON record, and the results section of bench/README.md. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AugmentRow, RunRecord, TrainingRow } from './results.js';
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+function rate(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  return x >= 100 ? x.toFixed(0) : x.toFixed(1);
+}
+
+function ratio(x: number | null): string {
+  return x === null || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`;
+}
+
+function bytes(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '–';
+  const mib = x / 2 ** 20;
+  return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB` : `${mib.toFixed(0)} MiB`;
+}
+
+function batchLabel(r: TrainingRow): string {
+  return r.chunk === null ? String(r.batch) : `${r.batch} (chunk ${r.chunk})`;
+}
+
+const TRAINING_HEADER = [
+  'case',
+  'batch',
+  'ours img/s',
+  'torch 1T img/s',
+  'ratio',
+  'ratio excl. aug',
+  'ratio CPU time',
+  'torch all-T img/s',
+  'ours peak RSS',
+  'wasm heap',
+  'torch 1T peak RSS',
+];
+
+function trainingCells(r: TrainingRow): string[] {
+  return [
+    r.id,
+    batchLabel(r),
+    rate(r.ours.imagesPerSecond),
+    rate(r.torch1?.imagesPerSecond),
+    ratio(r.ratio),
+    ratio(r.ratioModelOnly),
+    ratio(r.ratioCpuTime),
+    rate(r.torchAll?.imagesPerSecond),
+    bytes(r.ours.memory.peakRssBytes),
+    bytes(r.ours.memory.wasmHeapBytes),
+    bytes(r.torch1?.maxRssBytes),
+  ];
+}
+
+const AUGMENT_HEADER = [
+  'case',
+  'ours img/s',
+  'torchvision img/s',
+  'ratio',
+  'per-round range',
+  'ours peak RSS',
+  'wasm heap',
+  'torchvision peak RSS',
+];
+
+function augmentCells(r: AugmentRow): string[] {
+  return [
+    r.id,
+    rate(r.oursImagesPerSecond),
+    rate(r.torchvisionImagesPerSecond),
+    ratio(r.ratio),
+    r.ratioRange === null ? '–' : `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}`,
+    bytes(r.memory.peakRssBytes),
+    bytes(r.memory.wasmHeapBytes),
+    bytes(r.torchvisionMaxRssBytes),
+  ];
+}
+
+function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const rule = `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+function split(record: RunRecord) {
+  return {
+    training: record.rows.filter((r): r is TrainingRow => r.kind === 'training'),
+    augment: record.rows.filter((r): r is AugmentRow => r.kind === 'augment'),
+  };
+}
+
+/** One line on what the numbers were taken with. */
+function setting(record: RunRecord): string {
+  const { machine: m, versions: v } = record;
+  const torch =
+    v.torch === null
+      ? `PyTorch skipped (${record.torchSkipped})`
+      : `torch ${v.torch}, torchvision ${v.torchvision}`;
+  const wasm =
+    v.wasmSimd === null
+      ? ''
+      : ` (wasm SIMD ${v.wasmSimd ? 'on' : 'off'}, threads ${v.wasmThreads ? 'on' : 'off'})`;
+  return (
+    `${record.date}, ${m.cpuModel}, ${m.availableParallelism} of ${m.cores} cores, ` +
+    `Node ${m.node}, tfjs ${v.tfjs ?? '?'}${wasm}, ${torch}; ` +
+    `load average ${m.loadAverageAtStart.toFixed(2)} at the start, ${record.loadAverageAtEnd.toFixed(2)} at the end; ` +
+    `commit ${m.commit ?? '?'}`
+  );
+}
+
+export function printReport(record: RunRecord): void {
+  const { training, augment } = split(record);
+  console.log(`\n${setting(record)}`);
+  if (record.quick)
+    console.log('--quick: small batches and few steps; these numbers only show that the suite runs.');
+  if (training.length > 0) {
+    console.log('\nTraining step (images/s count both views; ratio = ours / PyTorch on 1 thread)');
+    console.log(textTable(TRAINING_HEADER, training.map(trainingCells)));
+    for (const r of training) for (const n of r.notes) console.log(`note: ${r.id}: ${n}`);
+  }
+  if (augment.length > 0) {
+    console.log(
+      '\nsimclrAugment on wasm vs torchvision (images/s; ratio = ours / torchvision, median of rounds)',
+    );
+    console.log(textTable(AUGMENT_HEADER, augment.map(augmentCells)));
+  }
+}
+
+/** Writes the record as `<dir>/<date>.json` (`<date>-quick.json` for --quick); returns the path. */
+export function writeRecord(record: RunRecord, dir: URL): string {
+  mkdirSync(dir, { recursive: true });
+  const file = new URL(`${record.date}${record.quick ? '-quick' : ''}.json`, dir);
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file.pathname;
+}
+
+/** The Markdown that goes between the README's result markers. */
+export function readmeSection(record: RunRecord): string {
+  const { training, augment } = split(record);
+  const parts = [`Taken on ${setting(record)}.`];
+  if (training.length > 0) {
+    parts.push(
+      'Training step, images/s counting both views; ratio = ours / PyTorch on 1 thread:',
+      markdownTable(TRAINING_HEADER, training.map(trainingCells)),
+    );
+  }
+  if (augment.length > 0) {
+    parts.push(
+      'simclrAugment (full preset, blur included) on wasm against torchvision, images/s:',
+      markdownTable(AUGMENT_HEADER, augment.map(augmentCells)),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+/** Replaces the part of `readme` between the result markers with this record's tables. */
+export function updateReadme(record: RunRecord, readme: URL): void {
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${readme.pathname} lacks the ${START} … ${END} markers`);
+  const json = `results/${record.date}.json`;
+  const section = `${readmeSection(record)}\n\nAll measurements, per-step times included: [\`${json}\`](${json}).`;
+  writeFileSync(readme, `${text.slice(0, start + START.length)}\n${section}\n${text.slice(end)}`);
+}
