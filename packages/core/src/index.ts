@@ -1,6 +1,6 @@
 import './register-gradients.js';
 
-export { type SetupBackendOptions, setupBackend } from './backend.js';
+export { setupBackend } from './backend.js';
 export { describeValue } from './describe-value.js';
 export { isNode } from './environment.js';
 export { SimclrError } from './errors.js';
