@@ -128,6 +128,26 @@ describe('simclr eval', () => {
     expectFraction(result.top5);
   });
 
+  it('finetune with --report draws the same subset and reaches the same scores as without', async () => {
+    const without = await readRecord(join(run, 'eval-finetune.json'));
+    const { code, out, err } = await runCli(
+      'eval',
+      'finetune',
+      '-c',
+      run,
+      '--label-fraction=0.1',
+      '--epochs=1',
+      '--batch-size=16',
+      '--report',
+      '--json',
+      '-q',
+    );
+    expect(code, err).toBe(0);
+    const withReport = JSON.parse(out) as EvalRecord & { report: string };
+    expect(withReport.result).toEqual(without.result);
+    expect(existsSync(withReport.report)).toBe(true);
+  });
+
   // After knn, linear and finetune ran on the same weights and splits, so their results share one row.
   it('--report writes report.html whose figures all exist, with the results of every kind run so far', async () => {
     const before = tf.memory().numTensors;

@@ -78,11 +78,12 @@ export const fineTuneEval: EvalKind = {
 
     return async ({ model, train, test, seed, wantEmbeddings, say }): Promise<EvalOutcome> => {
       const rng = createRng(seed);
+      // Forked whether or not it is used, so that --report leaves the fine-tuning's random choices alone.
+      const embeddingRng = rng.fork();
       // Encoded before fine-tuning changes the encoder, so the report shows the pretrained representation.
       let embeddings: EvalOutcome['embeddings'];
       if (wantEmbeddings) {
-        const shown = rng
-          .fork()
+        const shown = embeddingRng
           .shuffle(Array.from({ length: test.size }, (_, i) => i))
           .slice(0, EMBEDDING_POINTS)
           .sort((a, b) => a - b);

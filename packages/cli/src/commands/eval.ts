@@ -88,6 +88,7 @@ const str = (v: string | boolean | undefined) => (typeof v === 'string' && v !==
 /** The dataset flags resolved against the run's config: a flag wins, else the run's value when the dataset is the run's. */
 function dataOptions(
   values: Record<string, string | boolean | undefined>,
+  dir: string,
   config: RunConfig | undefined,
   modelSide: number | undefined,
   seed: number,
@@ -99,7 +100,7 @@ function dataOptions(
   const dataset = (named ?? config?.dataset) as RunConfig['dataset'] | undefined;
   if (dataset === undefined) {
     throw new UsageError(
-      `--dataset is required: the checkpoint's directory has no config.json to take it from; use one of ${DATASETS.join(', ')}`,
+      `--dataset is required: ${dir} does not belong to a run whose config.json names one; use one of ${DATASETS.join(', ')}`,
     );
   }
   const run = config !== undefined && config.dataset === dataset ? config : undefined;
@@ -156,7 +157,7 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   try {
     const [, modelHeight, modelWidth, modelChannels] = model.encoder.inputs[0]!.shape;
     const side = modelHeight === modelWidth && typeof modelHeight === 'number' ? modelHeight : undefined;
-    const options = dataOptions(values, resolved.config, side, seed);
+    const options = dataOptions(values, dir, resolved.config, side, seed);
     const splits = await loadEvalSplits(options, say);
     const [height, width, channels] = splits.train.imageShape;
     const fits = [height, width, channels].every((d, i) => {
