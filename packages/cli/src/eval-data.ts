@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SimclrError } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
 import { loadDataset } from './load-dataset.js';
@@ -10,7 +10,7 @@ import { UsageError } from './usage-error.js';
 export interface EvalDataOptions {
   /** Dataset name. */
   dataset: RunConfig['dataset'];
-  /** Its directory (required for image-folder: `DIR/train` and `DIR/test` or `DIR/val`). */
+  /** Its directory; for image-folder (where it is required) one holding train/ and test/ or val/. */
   data?: string;
   /** Side of image-folder and synthetic images. */
   imageSize: number;
@@ -22,16 +22,21 @@ export interface EvalDataOptions {
   testLimit?: number;
 }
 
-/** An image folder's split: `DIR/train`, and `DIR/test` or else `DIR/val`. */
-function folderSplit(dir: string, split: 'train' | 'test'): string {
-  const names = split === 'train' ? ['train'] : ['test', 'val'];
-  const found = names.map((n) => join(dir, n)).find((p) => existsSync(p));
-  if (found === undefined) {
+/**
+ * An image folder's two splits: `DIR/train` and `DIR/test` (or `DIR/val`). DIR may also be the train
+ * folder itself, as a run pretrained with `--data photos/train` records it, with test/ or val/ beside it.
+ */
+function folderSplits(dir: string): { train: string; test: string } {
+  const root = existsSync(join(dir, 'train')) ? dir : basename(dir) === 'train' ? dirname(dir) : undefined;
+  const test =
+    root === undefined ? undefined : ['test', 'val'].map((n) => join(root, n)).find((p) => existsSync(p));
+  if (root === undefined || test === undefined) {
     throw new UsageError(
-      `--dataset image-folder needs a train and a test split to evaluate: ${names.map((n) => join(dir, n)).join(' or ')} does not exist (--data DIR must hold train/ and test/, each with one sub-folder per class)`,
+      `--dataset image-folder needs a train and a test split to evaluate: --data ${dir} must hold train/ and test/ (or val/), ` +
+        'each with one sub-folder per class, or be such a train/ folder with test/ or val/ beside it',
     );
   }
-  return found;
+  return { train: join(root, 'train'), test };
 }
 
 /** The train and test splits an evaluation uses; both must have labels. */
@@ -43,11 +48,12 @@ export async function loadEvalSplits(
   if (dataset === 'image-folder' && data === undefined) {
     throw new UsageError('--dataset image-folder needs --data DIR holding train/ and test/');
   }
+  const folders = dataset === 'image-folder' && data !== undefined ? folderSplits(data) : undefined;
   const load = async (split: 'train' | 'test', limit: number | undefined) => {
     const ds = await loadDataset(
       {
         dataset,
-        ...(data !== undefined && { data: dataset === 'image-folder' ? folderSplit(data, split) : data }),
+        ...(data !== undefined && { data: folders?.[split] ?? data }),
         split,
         ...(limit !== undefined && { limit }),
         imageSize,

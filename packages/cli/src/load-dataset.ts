@@ -41,7 +41,8 @@ async function byName(name: RunConfig['dataset'], dir: string, split: Split): Pr
 
 /**
  * The dataset a run names: from `--data DIR` when given, else from the system's dataset packages, else
- * downloaded (checksum-verified) into the cache. `limit` keeps the first N examples.
+ * downloaded (checksum-verified) into the cache. `limit` keeps the first N examples (of an image folder, N
+ * spread evenly over its files, which are sorted by class).
  */
 export async function loadDataset(
   config: Pick<RunConfig, 'dataset' | 'data' | 'split' | 'limit' | 'imageSize' | 'seed'>,
@@ -72,9 +73,13 @@ export async function loadDataset(
     }
   }
   if (config.limit !== undefined && config.limit < ds.size) {
+    const { limit } = config;
+    const { size } = ds;
+    // An image folder lists its files class by class, so its first N would leave out the later classes.
+    const spread = name === 'image-folder';
     ds = subset(
       ds,
-      Array.from({ length: config.limit }, (_, i) => i),
+      Array.from({ length: limit }, (_, i) => (spread ? Math.floor((i * size) / limit) : i)),
     );
   }
   return ds;

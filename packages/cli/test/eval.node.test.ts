@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalRecord } from '../src/eval-record.js';
 import { runCli } from './run-cli.js';
@@ -216,6 +217,51 @@ describe('simclr eval', () => {
       dataset: { name: 'synthetic', train: 64, test: 64, imageShape: [16, 16, 3] },
     });
     expect(existsSync(join(bare, 'eval-knn.json'))).toBe(true);
+  });
+
+  it('evaluates on an image folder: train/ with test/ beside it, limits spread over the classes', async () => {
+    const photos = join(tmp, 'photos');
+    const colours = { dark: { r: 20, g: 30, b: 40 }, light: { r: 230, g: 220, b: 200 } };
+    for (const split of ['train', 'test']) {
+      for (const [name, background] of Object.entries(colours)) {
+        await mkdir(join(photos, split, name), { recursive: true });
+        for (let i = 0; i < 5; i++) {
+          await sharp({ create: { width: 20, height: 20, channels: 3, background } })
+            .png()
+            .toFile(join(photos, split, name, `${i}.png`));
+        }
+      }
+    }
+    const model = join(tmp, 'folder-model');
+    await cp(join(run, 'model'), model, { recursive: true });
+    const { code, out, err } = await runCli(
+      'eval',
+      'linear',
+      '-c',
+      model,
+      '--dataset=image-folder',
+      `--data=${join(photos, 'train')}`,
+      '--test-limit=4',
+      '--json',
+      '-q',
+    );
+    expect(code, err).toBe(0);
+    const record = JSON.parse(out) as EvalRecord;
+    expect(record.dataset).toMatchObject({ train: 10, test: 4, imageShape: [16, 16, 3], numClasses: 2 });
+    // Rows of the confusion matrix are the true classes: both are among the 4 test images.
+    expect((record.result['confusion'] as number[][]).map((row) => row.reduce((a, b) => a + b, 0))).toEqual([
+      2, 2,
+    ]);
+    const flat = await runCli(
+      'eval',
+      'knn',
+      '-c',
+      model,
+      '--dataset=image-folder',
+      `--data=${join(photos, 'train', 'dark')}`,
+    );
+    expect(flat.code).toBe(2);
+    expect(flat.err).toContain('must hold train/ and test/ (or val/)');
   });
 
   describe('usage errors (exit 2) and failures (exit 1) say how to fix the call', () => {
