@@ -1,0 +1,48 @@
+import type { Dataset } from '@simclr/data';
+import { extractFeatures, type Features, knnEvaluate, linearEvaluate } from '@simclr/eval';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/** kNN and linear-evaluation accuracies of one representation on the test split. */
+export interface Scores {
+  knnTop1: number;
+  knnTop5: number;
+  linearTop1: number;
+  linearTop5: number;
+  confusion: number[][];
+}
+
+/** Scores features of the training and test splits with the weighted kNN and linear evaluation. */
+export async function score(train: Features, test: Features): Promise<Scores> {
+  const knn = await knnEvaluate({
+    trainFeatures: train.features,
+    trainLabels: train.labels,
+    testFeatures: test.features,
+    testLabels: test.labels,
+    k: 200,
+    temperature: 0.1,
+  });
+  const linear = await linearEvaluate({
+    train: { features: train.features, labels: train.labels },
+    test: { features: test.features, labels: test.labels },
+  });
+  return {
+    knnTop1: knn.top1,
+    knnTop5: knn.top5,
+    linearTop1: linear.top1,
+    linearTop5: linear.top5,
+    confusion: linear.confusion,
+  };
+}
+
+/** h of every image of `dataset` through `encoder`. */
+export function encoderFeatures(encoder: tfl.LayersModel, dataset: Dataset): Promise<Features> {
+  return extractFeatures(encoder, dataset, { batchSize: 500 });
+}
+
+/** The raw pixels of every image of `dataset`, flattened: the no-learning baseline. */
+export function pixelFeatures(dataset: Dataset): Promise<Features> {
+  return extractFeatures((images) => tf.reshape(images, [images.shape[0], -1]) as tf.Tensor2D, dataset, {
+    batchSize: 1000,
+  });
+}
