@@ -37,6 +37,24 @@ export function parseFlags(
   }
 }
 
+/** The text a string flag holds; `undefined` when the flag is absent or empty. */
+export function stringFlag(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The choice a flag holds, checked against `choices`; `undefined` when the flag is absent. */
+export function choiceFlag<T extends string>(
+  value: string | boolean | undefined,
+  flag: string,
+  choices: readonly T[],
+): T | undefined {
+  const text = stringFlag(value);
+  if (text !== undefined && !(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got "${text}"`);
+  }
+  return text as T | undefined;
+}
+
 /** The number a flag holds, checked; `undefined` when the flag is absent. */
 export function numberFlag(
   value: string | boolean | undefined,

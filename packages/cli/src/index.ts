@@ -13,6 +13,7 @@ export { createProgress, type Progress, type ProgressState } from './progress.js
 export { readImageFile } from './read-image.js';
 export { type ResolvedModel, resolveModel } from './resolve-model.js';
 export {
+  BACKENDS,
   DATASETS,
   MODELS,
   parseRunConfig,

@@ -12,6 +12,8 @@ export const DATASETS = [
   'image-folder',
   'synthetic',
 ] as const;
+/** The backends `simclr` can run on: 'auto' picks the first that works. */
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 /** The encoders `simclr` can build by name. */
 export const MODELS = ['small-cnn', 'resnet18', 'resnet34', 'resnet50'] as const;
 
@@ -40,7 +42,7 @@ export const runConfigSchema = pretrainConfigSchema.extend({
   /** Gaussian blur in the augmentation. Default false (the paper's CIFAR-10 setting). */
   blur: z.boolean().default(false),
   /** Backend: 'auto' or a name. Default 'auto'. */
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  backend: z.enum(BACKENDS).default('auto'),
   /** Run directory: config, metrics, checkpoints, final model. Default 'runs/simclr'. */
   out: z.string().min(1).default('runs/simclr'),
 });

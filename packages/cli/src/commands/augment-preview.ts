@@ -6,16 +6,15 @@ import { createRng, type ImageBatch, setupBackend } from '@simclr/core';
 import { augmentationGridPng } from '@simclr/eval/node';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
-import { type FlagSpec, formatHelp, numberFlag, parseFlags } from '../flags.js';
+import { choiceFlag, type FlagSpec, formatHelp, numberFlag, parseFlags, stringFlag } from '../flags.js';
 import { type Io, processIo } from '../io.js';
 import { loadDataset } from '../load-dataset.js';
 import { readImageFile } from '../read-image.js';
-import { DATASETS, runConfigSchema } from '../run-config.js';
+import { BACKENDS, DATASETS, runConfigSchema } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
 
 /** Cells of the grid are at least this many pixels wide, so small images stay visible. */
 const MIN_CELL = 96;
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 const SPLITS = ['train', 'test', 'unlabeled'] as const;
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -63,8 +62,6 @@ export const augmentPreviewHelp = formatHelp(
   FLAGS,
 );
 
-const str = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
-
 /** Runs `simclr augment-preview`; returns the process exit code. */
 export async function runAugmentPreview(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS, 'augment-preview');
@@ -74,13 +71,13 @@ export async function runAugmentPreview(argv: readonly string[], io: Io = proces
   }
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}"; see 'simclr augment-preview --help'`);
-  const input = str(values['input']);
+  const input = stringFlag(values['input']);
   if (input === undefined) {
     throw new UsageError(
       `--input is required: an image file or one of ${DATASETS.join(', ')}; see 'simclr augment-preview --help'`,
     );
   }
-  const out = str(values['out']);
+  const out = stringFlag(values['out']);
   if (out === undefined)
     throw new UsageError("--out FILE is required (the PNG to write); see 'simclr augment-preview --help'");
   const count = numberFlag(values['count'], 'count', { integer: true, min: 1 }) ?? 8;
@@ -90,14 +87,11 @@ export async function runAugmentPreview(argv: readonly string[], io: Io = proces
   if (strength > 2.5) throw new UsageError(`--strength must be at most 2.5, got ${strength}`);
   const blur = values['blur'] === true;
   const seed = numberFlag(values['seed'], 'seed', { integer: true, min: 0 }) ?? 0;
-  const split = str(values['split']) ?? 'train';
-  if (!(SPLITS as readonly string[]).includes(split)) {
-    throw new UsageError(`--split must be one of ${SPLITS.join(', ')}, got "${split}"`);
-  }
-  const backendName = str(values['backend']) ?? 'auto';
-  if (!(BACKENDS as readonly string[]).includes(backendName)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backendName}"`);
-  }
+  const split = choiceFlag(values['split'], 'split', SPLITS) ?? 'train';
+  const backendName = choiceFlag(values['backend'], 'backend', BACKENDS) ?? 'auto';
+  const limit = numberFlag(values['limit'], 'limit', { integer: true, min: 2 });
+  const imageSize = numberFlag(values['image-size'], 'image-size', { integer: true, min: 8 }) ?? 32;
+  const data = stringFlag(values['data']);
   const isDataset = (DATASETS as readonly string[]).includes(input);
   if (!isDataset && !existsSync(input)) {
     throw new UsageError(
@@ -105,18 +99,15 @@ export async function runAugmentPreview(argv: readonly string[], io: Io = proces
     );
   }
 
-  await setupBackend(backendName as (typeof BACKENDS)[number]);
+  await setupBackend(backendName);
   const rng = createRng(seed);
   let originals: ImageBatch;
   if (isDataset) {
-    const limit = numberFlag(values['limit'], 'limit', { integer: true, min: 2 });
-    const imageSize = numberFlag(values['image-size'], 'image-size', { integer: true, min: 8 }) ?? 32;
-    const data = str(values['data']);
     const dataset = await loadDataset(
       {
         dataset: input as (typeof DATASETS)[number],
         ...(data !== undefined && { data }),
-        split: split as (typeof SPLITS)[number],
+        split,
         ...(limit !== undefined && { limit }),
         imageSize,
         seed,

@@ -7,11 +7,11 @@ import { loadEvalSplits } from '../eval-data.js';
 import { EVAL_KINDS, type EvalKind, type EvalKindName } from '../eval-kind.js';
 import type { EvalRecord } from '../eval-record.js';
 import { writeEvalReport } from '../eval-report.js';
-import { type FlagSpec, formatHelp, numberFlag, parseFlags } from '../flags.js';
+import { choiceFlag, type FlagSpec, formatHelp, numberFlag, parseFlags, stringFlag } from '../flags.js';
 import { formatRows } from '../format-rows.js';
 import { type Io, processIo } from '../io.js';
 import { resolveModel } from '../resolve-model.js';
-import { DATASETS, type RunConfig } from '../run-config.js';
+import { BACKENDS, DATASETS, type RunConfig } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
 import { fineTuneEval } from './eval-finetune.js';
 import { knnEval } from './eval-knn.js';
@@ -49,13 +49,11 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
     help: "image side for image-folder and synthetic (default: the model's input)",
   },
   seed: { type: 'string', value: 'N', help: "seed of every random choice (default: the run's, else 0)" },
-  backend: { type: 'string', value: 'NAME', help: 'auto | tensorflow | wasm | cpu (default auto)' },
+  backend: { type: 'string', value: 'NAME', help: `${BACKENDS.join(' | ')} (default auto)` },
   json: { type: 'boolean', help: 'print the result as JSON instead of a table' },
   report: { type: 'boolean', help: 'also write an HTML report with figures into DIR/report' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
 };
-
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
 /** The flags of `simclr eval <kind>`, in the order --help lists them. */
 function flagsOf(kind: EvalKind): Record<string, FlagSpec> {
@@ -83,8 +81,6 @@ ${EVAL_KINDS.map((k) => `  ${k.padEnd(10)} ${KINDS[k].summary}`).join('\n')}
 Run 'simclr eval <kind> --help' for its options.
 `;
 
-const str = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
-
 /** The dataset flags resolved against the run's config: a flag wins, else the run's value when the dataset is the run's. */
 function dataOptions(
   values: Record<string, string | boolean | undefined>,
@@ -93,18 +89,14 @@ function dataOptions(
   modelSide: number | undefined,
   seed: number,
 ) {
-  const named = str(values['dataset']);
-  if (named !== undefined && !(DATASETS as readonly string[]).includes(named)) {
-    throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}, got "${named}"`);
-  }
-  const dataset = (named ?? config?.dataset) as RunConfig['dataset'] | undefined;
+  const dataset = choiceFlag(values['dataset'], 'dataset', DATASETS) ?? config?.dataset;
   if (dataset === undefined) {
     throw new UsageError(
       `--dataset is required: ${dir} does not belong to a run whose config.json names one; use one of ${DATASETS.join(', ')}`,
     );
   }
   const run = config !== undefined && config.dataset === dataset ? config : undefined;
-  const data = str(values['data']) ?? run?.data;
+  const data = stringFlag(values['data']) ?? run?.data;
   const limit = numberFlag(values['limit'], 'limit', { integer: true, min: 2 }) ?? run?.limit;
   const trainLimit = numberFlag(values['train-limit'], 'train-limit', { integer: true, min: 2 }) ?? limit;
   const testLimit = numberFlag(values['test-limit'], 'test-limit', { integer: true, min: 2 }) ?? limit;
@@ -133,16 +125,13 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   }
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}"; see 'simclr ${command} --help'`);
-  const dir = str(values['checkpoint']);
+  const dir = stringFlag(values['checkpoint']);
   if (dir === undefined) {
     throw new UsageError(
       `--checkpoint DIR is required: a run directory (simclr pretrain --out), a checkpoint directory or a model directory; see 'simclr ${command} --help'`,
     );
   }
-  const backendName = str(values['backend']) ?? 'auto';
-  if (!(BACKENDS as readonly string[]).includes(backendName)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${backendName}"`);
-  }
+  const backendName = choiceFlag(values['backend'], 'backend', BACKENDS) ?? 'auto';
   const evaluate = kind.prepare(values);
   const quiet = values['quiet'] === true;
   const say = (line: string) => {
@@ -152,7 +141,7 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   const started = performance.now();
   const resolved = await resolveModel(dir, (m) => say(`warning: ${m}`));
   const seed = numberFlag(values['seed'], 'seed', { integer: true, min: 0 }) ?? resolved.config?.seed ?? 0;
-  const backend = await setupBackend(backendName as (typeof BACKENDS)[number]);
+  const backend = await setupBackend(backendName);
   const model = await loadSimCLRModel(fileSystem(resolved.modelDir));
   try {
     const [, modelHeight, modelWidth, modelChannels] = model.encoder.inputs[0]!.shape;
