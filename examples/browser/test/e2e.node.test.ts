@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setupBackend } from '@simclr/core';
 import { loadSimCLRModel } from '@simclr/models';
 import { fileSystem } from '@simclr/models/node';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@simclr/test-utils/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Browser, chromium, type Download, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,16 +18,6 @@ import { type StaticServer, serveStatic } from './static-server.js';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(APP_DIR, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-swiftshader',
-];
 
 /** 720 images in batches of 24 for one epoch: 30 steps. */
 const RUN = { images: 720, batch: 24, epochs: 1, steps: 30, pauseAfter: 8 };
@@ -63,7 +54,7 @@ async function openApp(): Promise<void> {
 beforeAll(async () => {
   await buildIfStale(APP_DIR);
   server = await serveStatic(join(APP_DIR, 'dist'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));

@@ -7,21 +7,12 @@ import { syntheticShapes } from '@simclr/data';
 import { extractFeatures, linearEvaluate, type ReportRun } from '@simclr/eval';
 import { writeReport } from '@simclr/eval/node';
 import { describeBackends } from '@simclr/test-utils';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@simclr/test-utils/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tinyEncoder } from './helpers/tiny-encoder.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-unsafe-swiftshader',
-];
 
 let dir = '';
 beforeAll(async () => {
@@ -73,7 +64,7 @@ describeBackends('writeReport', ['cpu'], () => {
     const lossPng = await sharp(join(out, 'loss.png')).metadata();
     expect(lossPng.width).toBeGreaterThan(1000);
 
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(pathToFileURL(written.html).href, { waitUntil: 'load' });

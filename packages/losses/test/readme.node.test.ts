@@ -1,33 +1,13 @@
-import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runReadmeExample } from '@simclr/test-utils/node';
 import { expect, it } from 'vitest';
 
-const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 it("the README's first example runs as written", async () => {
-  const readme = await readFile(join(here, '..', 'README.md'), 'utf8');
-  const code = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  expect(code).toBeDefined();
-  // Inside the package, so `@simclr/losses` resolves to itself as it would for a user's install.
-  const file = join(here, `.readme-example-${process.pid}.ts`);
-  await writeFile(file, code!);
-  try {
-    const tsx = createRequire(import.meta.url).resolve('tsx');
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--conditions=source', '--import', tsx, file],
-      {
-        cwd: here,
-      },
-    );
-    expect(stdout).toMatch(
-      /^NT-Xent \d+\.\d{4}, contrastive accuracy (0|1|0\.\d+)\ngradient shape \[8,128\]\n$/,
-    );
-  } finally {
-    await rm(file, { force: true });
-  }
+  const stdout = await runReadmeExample(packageDir);
+  expect(stdout).toMatch(
+    /^NT-Xent \d+\.\d{4}, contrastive accuracy (0|1|0\.\d+)\ngradient shape \[8,128\]\n$/,
+  );
 });

@@ -1,8 +1,8 @@
+import { ntXent } from '@simclr/losses';
 import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
 import { describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
-import { ntXent } from '@simclr/losses';
 
 describeBackends('SimCLRModel training with NT-Xent', ['cpu', 'wasm', 'webgl'], (backend) => {
   const curves: number[][] = [];
