@@ -5,6 +5,11 @@ import os from 'node:os';
 
 export interface MachineInfo {
   cpuModel: string;
+  /**
+   * The CPU's vector extensions among those that set the speed here: wasm SIMD is 128-bit whatever the
+   * CPU, while PyTorch's oneDNN uses AVX2, AVX-512 and AMX where present. Space-separated; empty off Linux.
+   */
+  vectorExtensions: string;
   /** Logical CPUs the OS reports. */
   cores: number;
   /** CPUs this process may use (affinity, cgroup limits); the all-threads PyTorch run uses this many. */
@@ -19,16 +24,27 @@ export interface MachineInfo {
   commit: string | null;
 }
 
-function cpuModel(): string {
+const VECTOR_EXTENSIONS = [
+  'sse4_2',
+  'avx',
+  'avx2',
+  'fma',
+  'avx512f',
+  'avx512_vnni',
+  'avx512_bf16',
+  'amx_tile',
+];
+
+/** The value of the first `/proc/cpuinfo` line starting with `key`, or null (not Linux). */
+function cpuinfo(key: string): string | null {
   try {
     const line = readFileSync('/proc/cpuinfo', 'utf8')
       .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line !== undefined) return line.slice(line.indexOf(':') + 1).trim();
+      .find((l) => l.startsWith(key));
+    return line === undefined ? null : line.slice(line.indexOf(':') + 1).trim();
   } catch {
-    // Not Linux: fall back to what Node reports.
+    return null;
   }
-  return os.cpus()[0]?.model ?? 'unknown';
 }
 
 function commit(): string | null {
@@ -43,7 +59,11 @@ function commit(): string | null {
 
 export function machineInfo(): MachineInfo {
   return {
-    cpuModel: cpuModel(),
+    cpuModel: cpuinfo('model name') ?? os.cpus()[0]?.model ?? 'unknown',
+    vectorExtensions: (cpuinfo('flags') ?? '')
+      .split(' ')
+      .filter((f) => VECTOR_EXTENSIONS.includes(f))
+      .join(' '),
     cores: os.cpus().length,
     availableParallelism: os.availableParallelism(),
     memoryBytes: os.totalmem(),

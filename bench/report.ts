@@ -11,7 +11,8 @@ function rate(x: number | null | undefined): string {
 }
 
 function ratio(x: number | null): string {
-  return x === null || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`;
+  if (x === null || !Number.isFinite(x)) return '–';
+  return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`;
 }
 
 function bytes(x: number | null | undefined): string {
@@ -71,7 +72,7 @@ function augmentCells(r: AugmentRow): string[] {
     rate(r.oursImagesPerSecond),
     rate(r.torchvisionImagesPerSecond),
     ratio(r.ratio),
-    r.ratioRange === null ? '–' : `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}`,
+    r.ratioRange === null ? '–' : `${r.ratioRange.min.toFixed(2)}–${r.ratioRange.max.toFixed(2)}`,
     bytes(r.memory.peakRssBytes),
     bytes(r.memory.wasmHeapBytes),
     bytes(r.torchvisionMaxRssBytes),
@@ -109,11 +110,13 @@ function setting(record: RunRecord): string {
     v.wasmSimd === null
       ? ''
       : ` (wasm SIMD ${v.wasmSimd ? 'on' : 'off'}, threads ${v.wasmThreads ? 'on' : 'off'})`;
+  const extensions = m.vectorExtensions.length > 0 ? ` (${m.vectorExtensions})` : '';
+  const selection = record.selection === null ? '' : `; only --cases=${record.selection}`;
   return (
-    `${record.date}, ${m.cpuModel}, ${m.availableParallelism} of ${m.cores} cores, ` +
+    `${record.date}, ${m.cpuModel}${extensions}, ${m.availableParallelism} of ${m.cores} cores, ` +
     `Node ${m.node}, tfjs ${v.tfjs ?? '?'}${wasm}, ${torch}; ` +
     `load average ${m.loadAverageAtStart.toFixed(2)} at the start, ${record.loadAverageAtEnd.toFixed(2)} at the end; ` +
-    `commit ${m.commit ?? '?'}`
+    `commit ${m.commit ?? '?'}${selection}`
   );
 }
 
@@ -125,7 +128,7 @@ export function printReport(record: RunRecord): void {
   if (training.length > 0) {
     console.log('\nTraining step (images/s count both views; ratio = ours / PyTorch on 1 thread)');
     console.log(textTable(TRAINING_HEADER, training.map(trainingCells)));
-    for (const r of training) for (const n of r.notes) console.log(`note: ${r.id}: ${n}`);
+    for (const r of training) if (r.note !== null) console.log(`note: ${r.id}: ${r.note}`);
   }
   if (augment.length > 0) {
     console.log(

@@ -1,6 +1,9 @@
 /**
  * The record of a run (what `bench/results/<date>.json` holds) and how raw measurements become its rows.
  * Rates count views: a training step on B images processes 2·B views, so images/s = 2·B / step time.
+ *
+ * The record holds no arrays of plain values, only arrays of objects: `JSON.stringify` then lays it out
+ * exactly as the repository's formatter does, so a committed record passes `biome check`.
  */
 import { type AugmentCase, MODEL_LABELS, type Protocol, type TrainingCase } from './cases.js';
 import type { MachineInfo } from './machine.js';
@@ -54,7 +57,8 @@ export interface TrainingRow {
   ratioCpuTime: number | null;
   /** ours / PyTorch all-threads images per second. */
   ratioAllThreads: number | null;
-  notes: string[];
+  /** A warning about the comparison (parameter counts that differ), or null. */
+  note: string | null;
 }
 
 export interface AugmentRow {
@@ -62,13 +66,14 @@ export interface AugmentRow {
   id: string;
   batch: number;
   size: number;
-  rounds: number;
-  /** Medians over the rounds, images (not views) per second. */
+  /** Images (not views) per second of each round, and their ratio; torchvision null without it. */
+  rounds: { ours: number; torchvision: number | null; ratio: number | null }[];
+  /** Medians over the rounds. */
   oursImagesPerSecond: number;
   torchvisionImagesPerSecond: number | null;
   /** Median of the per-round ratios ours / torchvision. */
   ratio: number | null;
-  ratioRange: [number, number] | null;
+  ratioRange: { min: number; max: number } | null;
   memory: MemoryPeak;
   torchvisionMaxRssBytes: number | null;
 }
@@ -79,6 +84,8 @@ export interface RunRecord {
   /** YYYY-MM-DD (UTC) of the run. */
   date: string;
   quick: boolean;
+  /** The `--cases` value, or null for every case. */
+  selection: string | null;
   machine: MachineInfo;
   versions: {
     tfjs: string | null;
@@ -122,10 +129,10 @@ export function trainingRow(
   const oursSummary = { ...summarise(c.batch, ours.steps, ours.params, ours.loss), memory: ours.memory };
   const t1 = torch1 === null ? null : summariseTorch(c.batch, torch1);
   const tAll = torchAll === null ? null : summariseTorch(c.batch, torchAll);
-  const notes: string[] = [];
-  if (t1 !== null && t1.params !== oursSummary.params) {
-    notes.push(`parameter counts differ: ours ${oursSummary.params}, PyTorch ${t1.params}`);
-  }
+  const note =
+    t1 !== null && t1.params !== oursSummary.params
+      ? `parameter counts differ: ours ${oursSummary.params}, PyTorch ${t1.params}`
+      : null;
   return {
     kind: 'training',
     id: c.id,
@@ -141,7 +148,7 @@ export function trainingRow(
     ratioModelOnly: t1 === null ? null : t1.modelMs / oursSummary.modelMs,
     ratioCpuTime: t1 === null ? null : t1.cpuMs / oursSummary.cpuMs,
     ratioAllThreads: tAll === null ? null : oursSummary.imagesPerSecond / tAll.imagesPerSecond,
-    notes,
+    note,
   };
 }
 
@@ -152,11 +159,15 @@ export function augmentRow(c: AugmentCase, ours: OursAugmentResult): AugmentRow 
     id: c.id,
     batch: c.batch,
     size: c.size,
-    rounds: c.rounds,
+    rounds: ours.ours.map((o, i) => ({
+      ours: o,
+      torchvision: withTorch ? ours.theirs[i]! : null,
+      ratio: withTorch ? ours.ratio[i]! : null,
+    })),
     oursImagesPerSecond: median(ours.ours),
     torchvisionImagesPerSecond: withTorch ? median(ours.theirs) : null,
     ratio: withTorch ? median(ours.ratio) : null,
-    ratioRange: withTorch ? [Math.min(...ours.ratio), Math.max(...ours.ratio)] : null,
+    ratioRange: withTorch ? { min: Math.min(...ours.ratio), max: Math.max(...ours.ratio) } : null,
     memory: ours.memory,
     torchvisionMaxRssBytes: ours.theirMaxRssBytes,
   };

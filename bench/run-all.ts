@@ -120,6 +120,7 @@ for (const [i, c] of cases.entries()) {
 const record: RunRecord = {
   date: new Date().toISOString().slice(0, 10),
   quick,
+  selection: flags.cases ?? null,
   machine,
   versions,
   torchSkipped,
