@@ -39,7 +39,7 @@ function runOurs(c: BenchCase): Promise<OursResult> {
     new URL('./run-case.ts', import.meta.url).pathname,
     c.id,
     ...(quick ? ['--quick'] : []),
-    ...(flags['no-torch'] || torchSkipped !== null ? ['--no-torch'] : []),
+    ...(torchSkipped !== null ? ['--no-torch'] : []),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
