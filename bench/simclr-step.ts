@@ -7,9 +7,8 @@ import { simclrAugment, twoViews } from '@simclr/augment';
 import { createRng, type ImageBatch } from '@simclr/core';
 import { ntXent } from '@simclr/losses';
 import { projectionHead, resnet, SimCLRModel, smallCnn } from '@simclr/models';
+import { contrastiveGradients, lars } from '@simclr/train';
 import * as tf from '@tensorflow/tfjs-core';
-// @simclr/train is not a dependency of this package yet, so it is imported from its source.
-import { contrastiveGradients, lars } from '../packages/train/src/index.js';
 import { AUGMENT_STRENGTH, IMAGE_SIZE, type ModelName, TEMPERATURE } from './cases.js';
 
 const INPUT_SHAPE = [IMAGE_SIZE, IMAGE_SIZE, 3] as const;
