@@ -41,7 +41,6 @@ export default defineConfig({
             '@tensorflow/tfjs-layers',
             '@tensorflow/tfjs-backend-cpu',
             '@tensorflow/tfjs-backend-webgl',
-            'umap-js',
           ],
         },
         test: {
