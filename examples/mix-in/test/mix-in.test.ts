@@ -15,13 +15,13 @@ describeBackends('mix-in example', ['wasm'], () => {
       train,
       test,
       contrastiveEpochs: 2,
-      classifierEpochs: 3,
+      classifierEpochs: 10,
       batchSize: 64,
       seed: 1,
     });
     tf.dispose([train.images, train.labels, test.images, test.labels]);
     expect(contrastiveLosses[1]!).toBeLessThan(contrastiveLosses[0]!);
-    // 10 balanced classes: chance is 10%.
+    // 10 balanced classes: chance is 10%. model.fit shuffles with Math.random, so the margin is wide.
     expect(testAccuracy).toBeGreaterThan(0.3);
   });
 });
