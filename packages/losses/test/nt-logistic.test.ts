@@ -3,9 +3,8 @@ import { ntLogistic } from '@simclr/losses';
 import { describeBackends, expectClose } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { embeddingPair } from './inputs.js';
-import { numericGradient } from './numeric-gradient.js';
-import { ntLogisticReference, rows } from './reference.js';
+import { expectMatchesReference } from './pair-loss-check.js';
+import { ntLogisticReference } from './reference.js';
 
 describeBackends('ntLogistic', ['cpu', 'wasm', 'webgl'], () => {
   for (const [n, temperature, normalize, semiHard] of [
@@ -15,25 +14,11 @@ describeBackends('ntLogistic', ['cpu', 'wasm', 'webgl'], () => {
     [16, 1, false, true],
   ] as const) {
     it(`matches the float64 formula, value and gradient: N=${n}, τ=${temperature}, normalize=${normalize}, semiHard=${semiHard}`, () => {
-      const d = 6;
-      const { z1: a, z2: b } = embeddingPair(n, d);
-      const options = { temperature, normalize, semiHard };
-      const { loss, grad } = tf.tidy(() => {
-        const { value, grads } = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) =>
-          ntLogistic(x as tf.Tensor2D, y as tf.Tensor2D, options),
-        )([tf.tensor2d(a, [n, d]), tf.tensor2d(b, [n, d])]);
-        return { loss: value.dataSync()[0]!, grad: tf.concat(grads).dataSync() };
-      });
-      const f = (x: Float64Array) =>
-        ntLogisticReference(rows(x, n, d), rows(x.subarray(n * d), n, d), temperature, normalize, semiHard);
-      const both = Float64Array.from([...a, ...b]);
-      expectClose(loss, f(both), { atol: 0, rtol: 1e-5, label: 'loss' });
-      const indices = [0, 1, d + 2, n * d - 1, n * d, 2 * n * d - 3];
-      const scale = Math.max(...Array.from(grad, Math.abs));
-      expectClose(
-        indices.map((i) => grad[i]!),
-        numericGradient(f, both, indices),
-        { atol: 1e-4 * scale, label: 'gradient' },
+      expectMatchesReference(
+        (x, y) => ntLogistic(x, y, { temperature, normalize, semiHard }),
+        (z1, z2) => ntLogisticReference(z1, z2, temperature, normalize, semiHard),
+        n,
+        6,
       );
     });
   }

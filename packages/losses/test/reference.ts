@@ -1,6 +1,6 @@
 // Float64 transcriptions of the formulas, written loop by loop so they share no code with the library.
 
-type Rows = number[][];
+export type Rows = number[][];
 
 export function rows(flat: ArrayLike<number>, n: number, d: number): Rows {
   return Array.from({ length: n }, (_, i) => Array.from({ length: d }, (_, j) => flat[i * d + j]!));
