@@ -1,5 +1,5 @@
 import { type RngState, SimclrError } from '@simclr/core';
-import type { SimCLRModel } from '@simclr/models';
+import { loadSimCLRModel, type SimCLRModel } from '@simclr/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckpointFiles } from './checkpoint-sink.js';
 import type { PretrainConfig } from './config.js';
@@ -35,15 +35,8 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-/**
- * Serialises a run: `model/` in the TensorFlow.js layers format (loadable with `loadSimCLRModel` and
- * `fileSystem` from `@simclr/models/node`), the optimizer's slots, and `state.json`.
- */
-export async function encodeCheckpoint(
-  model: SimCLRModel,
-  optimizer: tf.Optimizer,
-  state: TrainingState,
-): Promise<CheckpointFiles> {
+/** The model alone, as the `model/` files of a checkpoint (the TensorFlow.js layers format). */
+export async function encodeModel(model: SimCLRModel): Promise<CheckpointFiles> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -61,6 +54,35 @@ export async function encodeCheckpoint(
     userDefinedMetadata,
     weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }],
   };
+  return { [MODEL_JSON]: JSON.stringify(modelJson), [MODEL_WEIGHTS]: toBytes(weightData!) };
+}
+
+/** A new model from the `model/` files of a checkpoint (or of `encodeModel`). */
+export async function decodeModel(files: Map<string, Uint8Array>): Promise<SimCLRModel> {
+  const modelJson = JSON.parse(text(need(files, MODEL_JSON))) as tf.io.ModelJSON;
+  const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
+  return loadSimCLRModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs,
+      weightData: toArrayBuffer(need(files, MODEL_WEIGHTS)),
+      ...(modelJson.userDefinedMetadata !== undefined && {
+        userDefinedMetadata: modelJson.userDefinedMetadata,
+      }),
+    }),
+  );
+}
+
+/**
+ * Serialises a run: `model/` in the TensorFlow.js layers format (loadable with `loadSimCLRModel` and
+ * `fileSystem` from `@simclr/models/node`), the optimizer's slots, and `state.json`.
+ */
+export async function encodeCheckpoint(
+  model: SimCLRModel,
+  optimizer: tf.Optimizer,
+  state: TrainingState,
+): Promise<CheckpointFiles> {
+  const modelFiles = await encodeModel(model);
   const optimizerWeights = await optimizer.getWeights();
   const stableNames = new Map(modelVariables(model).map((v) => [v.engineName, v.originalName]));
   const { data: optimizerData, specs: optimizerSpecs } = await tf.io.encodeWeights(
@@ -69,8 +91,7 @@ export async function encodeCheckpoint(
   // getWeights hands out a fresh iteration-count scalar; the slot variables stay the optimizer's.
   tf.dispose(optimizerWeights.filter((w) => w.name === 'iter').map((w) => w.tensor));
   return {
-    [MODEL_JSON]: JSON.stringify(modelJson),
-    [MODEL_WEIGHTS]: toBytes(weightData!),
+    ...modelFiles,
     [OPTIMIZER_JSON]: JSON.stringify({
       className: (optimizer.constructor as { className?: string }).className,
       specs: optimizerSpecs,
@@ -114,14 +135,10 @@ export function readTrainingState(files: Map<string, Uint8Array>): TrainingState
 }
 
 /**
- * Writes a checkpoint's weights into `model` (batch-norm statistics included) and its slots into
- * `optimizer`, and returns its training state. Weights are matched by name and must all be present.
+ * Writes the weights of a checkpoint's `model/` files into `model` (batch-norm statistics included),
+ * matched by name; every weight of the model must be present with its shape.
  */
-export async function restoreCheckpoint(
-  files: Map<string, Uint8Array>,
-  model: SimCLRModel,
-  optimizer: tf.Optimizer,
-): Promise<TrainingState> {
+export function writeModelWeights(files: Map<string, Uint8Array>, model: SimCLRModel): void {
   const modelJson = JSON.parse(text(need(files, MODEL_JSON))) as {
     weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
   };
@@ -143,6 +160,18 @@ export async function restoreCheckpoint(
   } finally {
     tf.dispose(Object.values(saved));
   }
+}
+
+/**
+ * Writes a checkpoint's weights into `model` (batch-norm statistics included) and its slots into
+ * `optimizer`, and returns its training state. Weights are matched by name and must all be present.
+ */
+export async function restoreCheckpoint(
+  files: Map<string, Uint8Array>,
+  model: SimCLRModel,
+  optimizer: tf.Optimizer,
+): Promise<TrainingState> {
+  writeModelWeights(files, model);
   const optimizerJson = JSON.parse(text(need(files, OPTIMIZER_JSON))) as {
     specs: tf.io.WeightsManifestEntry[];
   };

@@ -6,6 +6,7 @@ export {
   type TrainingState,
 } from './checkpoint-payload.js';
 export type { CheckpointFiles, CheckpointSink } from './checkpoint-sink.js';
+export type { Collective } from './collective.js';
 export {
   type PretrainConfig,
   type PretrainConfigInput,
@@ -19,17 +20,21 @@ export {
   type EmbedFn,
   type PairLossFn,
 } from './contrastive-step.js';
+export type { AugmentFn } from './contrastive-update.js';
 export { createOptimizer, type ScheduledOptimizer } from './create-optimizer.js';
 export { excludeBatchNormAndBias, type VariableFilter } from './exclusions.js';
+export { useGlobalBatchNorm } from './global-batch-norm.js';
 export { LarsOptimizer, type LarsOptions, lars, type SgdOptions, sgd } from './lars.js';
-export {
-  type AugmentFn,
-  type EpochSummary,
-  type PretrainContext,
-  type PretrainResult,
-  pretrain,
-  type StepMetrics,
-} from './pretrain.js';
+export { type PretrainContext, pretrain } from './pretrain.js';
+export type {
+  AugmentSpec,
+  ReplicaInit,
+  ReplicaMemory,
+  ReplicaPort,
+  ReplicaReply,
+  ReplicaRequest,
+} from './replica-protocol.js';
+export { runReplica } from './replica-runtime.js';
 export {
   type LearningRateScaling,
   type LearningRateSchedule,
@@ -37,3 +42,10 @@ export {
   type WarmupCosineOptions,
   warmupCosine,
 } from './schedules.js';
+export {
+  abortSharedMemory,
+  createSharedMemory,
+  type SharedMemory,
+  SharedMemoryCollective,
+} from './shared-memory-collective.js';
+export type { EpochSummary, PretrainResult, StepMetrics } from './training-loop.js';

@@ -4,3 +4,9 @@ export {
   CheckpointStore,
   type CheckpointStoreOptions,
 } from './node/checkpoint-store.js';
+export {
+  type ParallelPretrainContext,
+  type ParallelPretrainResult,
+  pretrainParallel,
+  resolveWorkerCount,
+} from './node/pretrain-parallel.js';

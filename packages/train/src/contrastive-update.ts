@@ -1,0 +1,100 @@
+import type { ImageBatch, Rng } from '@simclr/core';
+import { contrastiveAccuracy, marginTriplet, ntLogistic, ntXent } from '@simclr/losses';
+import type { SimCLRModel } from '@simclr/models';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Collective } from './collective.js';
+import type { PretrainConfig } from './config.js';
+import { contrastiveGradients, type PairLossFn } from './contrastive-step.js';
+import type { ScheduledOptimizer } from './create-optimizer.js';
+import { gatherRows } from './gather-embeddings.js';
+import { allReduceGradients, averageVariables } from './replica-sync.js';
+
+/** A batched augmentation, e.g. `simclrAugment(...)` from `@simclr/augment`. */
+export type AugmentFn = (images: ImageBatch, rng: Rng) => ImageBatch;
+
+/** The configured pair loss, NaN (instead of an error) on non-finite embeddings. */
+export function lossFunction(config: PretrainConfig['loss']): PairLossFn {
+  const loss: PairLossFn = (() => {
+    switch (config.name) {
+      case 'nt-xent':
+        return (z1, z2) => ntXent(z1, z2, { temperature: config.temperature });
+      case 'nt-logistic':
+        return (z1, z2) => ntLogistic(z1, z2, { temperature: config.temperature });
+      case 'margin-triplet':
+        return (z1, z2) => marginTriplet(z1, z2, { margin: config.margin });
+    }
+  })();
+  // The losses reject non-finite embeddings with an error, but an error thrown while the gradient tape
+  // records leaks the tensors it saved for the backward pass. A diverged model gets a NaN loss instead,
+  // which the step reports without applying the update.
+  return (z1, z2) => {
+    const finite = tf.tidy(() => tf.all(tf.isFinite(tf.concat([z1, z2]))).dataSync()[0] === 1);
+    return finite ? loss(z1, z2) : (tf.mul(tf.add(tf.sum(z1), tf.sum(z2)), Number.NaN) as tf.Scalar);
+  };
+}
+
+/** What one update works with; `collective` joins it to the other replicas of a data-parallel run. */
+export interface UpdateContext {
+  model: SimCLRModel;
+  optimizer: ScheduledOptimizer;
+  augment: AugmentFn;
+  loss: PairLossFn;
+  chunkSize?: number | undefined;
+  collective?: Collective | undefined;
+  /**
+   * Whether batch norm already normalises with the global batch's statistics (`useGlobalBatchNorm`);
+   * otherwise each replica's moving statistics are averaged after the update. Default false.
+   */
+  globalBatchNorm?: boolean | undefined;
+}
+
+/**
+ * One SimCLR update: two augmented views of `images`, the loss over all views (of every replica), the
+ * gradients (summed over replicas), the optimizer step at rate `lr`. Nothing is applied when the loss is
+ * not finite. Leaves the tensor count unchanged.
+ */
+export async function contrastiveUpdate(
+  ctx: UpdateContext,
+  images: ImageBatch,
+  lr: number,
+  rng: Rng,
+): Promise<{ loss: number; accuracy: number }> {
+  const { model, optimizer, augment, collective } = ctx;
+  const stateVariables = [...model.encoder.nonTrainableWeights, ...model.head.nonTrainableWeights].map(
+    (w) => w.read() as tf.Variable,
+  );
+  const gathered =
+    collective === undefined ? (z: tf.Tensor2D) => z : (z: tf.Tensor2D) => gatherRows(z, collective);
+  const loss: PairLossFn = (z1, z2) => ctx.loss(gathered(z1), gathered(z2));
+  optimizer.setLearningRate(lr);
+  // Everything the step creates is freed when the scope ends, also when it throws part-way.
+  tf.engine().startScope();
+  let r: ReturnType<typeof contrastiveGradients> | undefined;
+  try {
+    const view1 = augment(images, rng);
+    const view2 = augment(images, rng);
+    r = contrastiveGradients({
+      embed: (x, training) => model.project(x, { training }),
+      loss,
+      view1,
+      view2,
+      variables: model.trainableWeights,
+      stateVariables,
+      ...(ctx.chunkSize !== undefined && { chunkSize: ctx.chunkSize }),
+    });
+    const lossValue = (await r.loss.data())[0]!;
+    // Every replica computed the same loss of the same gathered embeddings, so all take this branch.
+    if (!Number.isFinite(lossValue)) return { loss: lossValue, accuracy: Number.NaN };
+    if (collective !== undefined) {
+      r.grads = allReduceGradients(r.grads, collective);
+      if (ctx.globalBatchNorm !== true) averageVariables(stateVariables, collective);
+    }
+    optimizer.applyGradients(r.grads);
+    const accuracy = (await contrastiveAccuracy(gathered(r.z1), gathered(r.z2)).data())[0]!;
+    return { loss: lossValue, accuracy };
+  } finally {
+    // The step's results are kept tensors, which a scope does not free.
+    if (r !== undefined) tf.dispose([r.loss, r.z1, r.z2, ...Object.values(r.grads)]);
+    tf.engine().endScope();
+  }
+}
