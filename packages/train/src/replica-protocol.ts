@@ -6,8 +6,9 @@ import type { SharedMemory } from './shared-memory-collective.js';
 
 /**
  * How a replica builds its augmentation: SimCLR's (`simclrAugment` options from `@simclr/augment`), or
- * the named export of a module (a URL or path the worker can import) called with `args`, returning an
- * `AugmentFn` (or a promise of one). Functions cannot cross into a worker, so the recipe does.
+ * the named export (default `default`) of a module (a `file:` or `http(s):` URL the worker can import),
+ * called as `factory(args, { rank, size })` and returning an `AugmentFn` (or a promise of one).
+ * Functions cannot cross into a worker, so the recipe does.
  */
 export type AugmentSpec =
   | { simclr: import('@simclr/augment').SimclrAugmentOptions }

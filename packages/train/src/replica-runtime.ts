@@ -16,7 +16,7 @@ import type {
 import { assertReplicasInSync } from './replica-sync.js';
 import { SharedMemoryCollective } from './shared-memory-collective.js';
 
-async function buildAugment(spec: AugmentSpec): Promise<AugmentFn> {
+async function buildAugment(spec: AugmentSpec, replica: { rank: number; size: number }): Promise<AugmentFn> {
   if ('simclr' in spec) return simclrAugment(spec.simclr);
   const mod = (await import(/* @vite-ignore */ spec.module)) as Record<string, unknown>;
   const name = spec.export ?? 'default';
@@ -24,7 +24,9 @@ async function buildAugment(spec: AugmentSpec): Promise<AugmentFn> {
   if (typeof factory !== 'function') {
     throw new SimclrError(`augment.module ${spec.module} must export a function '${name}', it does not`);
   }
-  const augment = await (factory as (args: unknown) => AugmentFn | Promise<AugmentFn>)(spec.args);
+  const augment = await (
+    factory as (args: unknown, replica: { rank: number; size: number }) => AugmentFn | Promise<AugmentFn>
+  )(spec.args, replica);
   if (typeof augment !== 'function') {
     throw new SimclrError(`augment.module ${spec.module}'s '${name}' must return an augmentation function`);
   }
@@ -72,7 +74,7 @@ export async function runReplica(init: ReplicaInit, port: ReplicaPort): Promise<
     const update: UpdateContext = {
       model,
       optimizer,
-      augment: await buildAugment(init.augment),
+      augment: await buildAugment(init.augment, { rank: init.rank, size: init.memory.size }),
       loss: lossFunction(init.config.loss),
       chunkSize: init.config.chunkSize,
       collective,

@@ -75,14 +75,16 @@ export function resolveWorkerCount(workers: unknown): number {
   return workers;
 }
 
-/** The worker script: the built `.js` beside this file, or the `.ts` source run through tsx. */
-function workerScript(): { url: URL; execArgv: string[] | undefined } {
+/**
+ * The worker: the built `replica-worker.js` beside this file, or, when this file runs from its TypeScript
+ * source (tests, `tsx`), the `.ts` source loaded through tsx with the `source` export condition.
+ */
+function startWorker(workerData: ReplicaInit): Worker {
   const js = new URL('./replica-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: undefined };
-  return {
-    url: new URL('./replica-worker.ts', import.meta.url),
-    execArgv: ['--conditions=source', '--import', 'tsx'],
-  };
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
+  const ts = new URL('./replica-worker.ts', import.meta.url).href;
+  const code = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
+  return new Worker(code, { eval: true, workerData, execArgv: ['--conditions=source'] });
 }
 
 type Reply<T extends ReplicaReply['type']> = Extract<ReplicaReply, { type: T }>;
@@ -203,7 +205,6 @@ export async function pretrainParallel(
   const { model } = context;
   const memory: SharedMemory = createSharedMemory(size, collectiveCapacity(model, shard));
   const modelFiles = await encodeModel(model);
-  const { url, execArgv } = workerScript();
   let failure: Error | undefined;
   const onFailure = (e: Error) => {
     failure ??= e;
@@ -220,8 +221,7 @@ export async function pretrainParallel(
       globalBatchNorm: context.globalBatchNorm ?? false,
       syncCheckEvery,
     };
-    const worker = new Worker(url, { workerData: init, ...(execArgv !== undefined && { execArgv }) });
-    return new WorkerHandle(worker, rank, size, onFailure);
+    return new WorkerHandle(startWorker(init), rank, size, onFailure);
   });
   /** Sends one request to every worker; the first failure (the cause, not the aborts it set off) wins. */
   const all = async <T extends ReplicaReply['type']>(
