@@ -1,5 +1,6 @@
 export { type AlignmentOptions, alignment } from './alignment.js';
-export { contrastiveAccuracy } from './contrastive-accuracy.js';
+export { type ContrastiveAccuracyOptions, contrastiveAccuracy } from './contrastive-accuracy.js';
+export type { AnchorRange } from './internal/anchors.js';
 export { type MarginTripletOptions, marginTriplet } from './margin-triplet.js';
 export { type NtLogisticOptions, ntLogistic } from './nt-logistic.js';
 export { type NtXentOptions, ntXent } from './nt-xent.js';

@@ -1,5 +1,6 @@
 import { assertNumber } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/anchors.js';
 import { perAnchorMean, semiHardMask } from './internal/negatives.js';
 import { pairLogits } from './internal/pair-logits.js';
 import { assertBoolean, assertOptions, assertPair } from './internal/validate.js';
@@ -12,6 +13,11 @@ export interface MarginTripletOptions {
   normalize?: boolean;
   /** Keep only the negatives less similar to the anchor than its positive (semi-hard mining, the paper's "sh"). Default: false. */
   semiHard?: boolean;
+  /**
+   * Only the views of images `start … end − 1` are anchors; the result is their terms summed and divided by
+   * 2N, so disjoint ranges add up to the whole batch's loss (see {@link AnchorRange}). Default: every view.
+   */
+  anchors?: AnchorRange;
 }
 
 /**
@@ -29,15 +35,16 @@ export function marginTriplet(
   options: MarginTripletOptions = {},
 ): tf.Scalar {
   assertOptions(options);
-  const { margin = 0.5, normalize = true, semiHard = false } = options;
+  const { margin = 0.5, normalize = true, semiHard = false, anchors } = options;
   assertNumber(margin, 'margin', { min: 0 });
   assertBoolean(normalize, 'normalize');
   assertBoolean(semiHard, 'semiHard');
   assertPair(z1, z2);
+  assertAnchors(anchors, z1.shape[0]);
   return tf.tidy(() => {
-    const { logits, positive, negativeMask } = pairLogits(z1, z2, normalize, 1);
+    const { logits, positive, negativeMask } = pairLogits(z1, z2, normalize, 1, anchors);
     const mask = semiHard ? semiHardMask(logits, positive, negativeMask) : negativeMask;
     const hinge = tf.relu(tf.add(tf.sub(logits, tf.expandDims(positive, 1)), margin)) as tf.Tensor2D;
-    return tf.mean(perAnchorMean(hinge, mask)) as tf.Scalar;
+    return reduceAnchors(perAnchorMean(hinge, mask) as tf.Tensor1D, z1.shape[0], anchors);
   });
 }

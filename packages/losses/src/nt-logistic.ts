@@ -1,5 +1,6 @@
 import { assertNumber } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/anchors.js';
 import { perAnchorMean, semiHardMask } from './internal/negatives.js';
 import { pairLogits } from './internal/pair-logits.js';
 import { assertBoolean, assertOptions, assertPair } from './internal/validate.js';
@@ -12,6 +13,11 @@ export interface NtLogisticOptions {
   normalize?: boolean;
   /** Keep only the negatives less similar to the anchor than its positive (semi-hard mining, the paper's "sh"). Default: false. */
   semiHard?: boolean;
+  /**
+   * Only the views of images `start … end − 1` are anchors; the result is their terms summed and divided by
+   * 2N, so disjoint ranges add up to the whole batch's loss (see {@link AnchorRange}). Default: every view.
+   */
+  anchors?: AnchorRange;
 }
 
 /**
@@ -27,17 +33,18 @@ export interface NtLogisticOptions {
  */
 export function ntLogistic(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtLogisticOptions = {}): tf.Scalar {
   assertOptions(options);
-  const { temperature = 0.1, normalize = true, semiHard = false } = options;
+  const { temperature = 0.1, normalize = true, semiHard = false, anchors } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');
   assertBoolean(semiHard, 'semiHard');
   assertPair(z1, z2);
+  assertAnchors(anchors, z1.shape[0]);
   return tf.tidy(() => {
-    const { logits, positive, negativeMask } = pairLogits(z1, z2, normalize, temperature);
+    const { logits, positive, negativeMask } = pairLogits(z1, z2, normalize, temperature, anchors);
     const mask = semiHard ? semiHardMask(logits, positive, negativeMask) : negativeMask;
     // −log σ(x) = softplus(−x), which tfjs evaluates without overflow.
     const positiveTerm = tf.softplus(tf.neg(positive));
     const negativeTerm = perAnchorMean(tf.softplus(logits), mask);
-    return tf.mean(tf.add(positiveTerm, negativeTerm)) as tf.Scalar;
+    return reduceAnchors(tf.add(positiveTerm, negativeTerm) as tf.Tensor1D, z1.shape[0], anchors);
   });
 }

@@ -1,5 +1,6 @@
 import { assertNumber } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/anchors.js';
 import { log1p } from './internal/log1p.js';
 import { pairLogits } from './internal/pair-logits.js';
 import { assertBoolean, assertOptions, assertPair } from './internal/validate.js';
@@ -10,6 +11,11 @@ export interface NtXentOptions {
   temperature?: number;
   /** L2-normalise each embedding first, so similarities are cosines (the paper's `sim`). Default: true. */
   normalize?: boolean;
+  /**
+   * Only the views of images `start … end − 1` are anchors; the result is their terms summed and divided by
+   * 2N, so disjoint ranges add up to the whole batch's loss (see {@link AnchorRange}). Default: every view.
+   */
+  anchors?: AnchorRange;
 }
 
 /**
@@ -33,12 +39,13 @@ export interface NtXentOptions {
  */
 export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
   assertOptions(options);
-  const { temperature = 0.1, normalize = true } = options;
+  const { temperature = 0.1, normalize = true, anchors } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');
   assertPair(z1, z2);
+  assertAnchors(anchors, z1.shape[0]);
   return tf.tidy(() => {
-    const { logits, positive, negativeMask } = pairLogits(z1, z2, normalize, temperature);
+    const { logits, positive, negativeMask } = pairLogits(z1, z2, normalize, temperature, anchors);
     // ℓ(i) = log(1 + Σ_neg exp(d_k)) with margins d_k = s_k − s_pos. Written as lse − s_pos it would lose
     // every digit below float32's resolution of the logits (≈ 1e-6 at 1/τ = 20) to cancellation, which is
     // all of the loss once the positive dominates. With the shift m = max(0, max_neg d_k):
@@ -50,6 +57,6 @@ export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions 
     const negatives = tf.sum(tf.mul(scaled, negativeMask), 1);
     const m = tf.squeeze(shift, [1]);
     const perAnchor = tf.add(m, log1p(tf.add(tf.expm1(tf.neg(m)), negatives)));
-    return tf.mean(perAnchor) as tf.Scalar;
+    return reduceAnchors(perAnchor as tf.Tensor1D, z1.shape[0], anchors);
   });
 }

@@ -1,35 +1,39 @@
 import type { ImageBatch, Rng } from '@simclr/core';
-import { contrastiveAccuracy, marginTriplet, ntLogistic, ntXent } from '@simclr/losses';
+import { type AnchorRange, contrastiveAccuracy, marginTriplet, ntLogistic, ntXent } from '@simclr/losses';
 import type { SimCLRModel } from '@simclr/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Collective } from './collective.js';
 import type { PretrainConfig } from './config.js';
 import { contrastiveGradients, type PairLossFn } from './contrastive-step.js';
 import type { ScheduledOptimizer } from './create-optimizer.js';
-import { gatherRows } from './gather-embeddings.js';
+import { allGatherRows } from './gather-embeddings.js';
 import { allReduceGradients, averageVariables } from './replica-sync.js';
 
 /** A batched augmentation, e.g. `simclrAugment(...)` from `@simclr/augment`. */
 export type AugmentFn = (images: ImageBatch, rng: Rng) => ImageBatch;
 
+/** A pair loss over the anchors of images `anchors` (default all), as `ntXent`'s `anchors` option. */
+export type AnchoredPairLossFn = (z1: tf.Tensor2D, z2: tf.Tensor2D, anchors?: AnchorRange) => tf.Scalar;
+
 /** The configured pair loss, NaN (instead of an error) on non-finite embeddings. */
-export function lossFunction(config: PretrainConfig['loss']): PairLossFn {
-  const loss: PairLossFn = (() => {
+export function lossFunction(config: PretrainConfig['loss']): AnchoredPairLossFn {
+  const loss: AnchoredPairLossFn = (() => {
+    const range = (anchors?: AnchorRange) => (anchors === undefined ? {} : { anchors });
     switch (config.name) {
       case 'nt-xent':
-        return (z1, z2) => ntXent(z1, z2, { temperature: config.temperature });
+        return (z1, z2, a) => ntXent(z1, z2, { temperature: config.temperature, ...range(a) });
       case 'nt-logistic':
-        return (z1, z2) => ntLogistic(z1, z2, { temperature: config.temperature });
+        return (z1, z2, a) => ntLogistic(z1, z2, { temperature: config.temperature, ...range(a) });
       case 'margin-triplet':
-        return (z1, z2) => marginTriplet(z1, z2, { margin: config.margin });
+        return (z1, z2, a) => marginTriplet(z1, z2, { margin: config.margin, ...range(a) });
     }
   })();
   // The losses reject non-finite embeddings with an error, but an error thrown while the gradient tape
   // records leaks the tensors it saved for the backward pass. A diverged model gets a NaN loss instead,
   // which the step reports without applying the update.
-  return (z1, z2) => {
+  return (z1, z2, anchors) => {
     const finite = tf.tidy(() => tf.all(tf.isFinite(tf.concat([z1, z2]))).dataSync()[0] === 1);
-    return finite ? loss(z1, z2) : (tf.mul(tf.add(tf.sum(z1), tf.sum(z2)), Number.NaN) as tf.Scalar);
+    return finite ? loss(z1, z2, anchors) : (tf.mul(tf.add(tf.sum(z1), tf.sum(z2)), Number.NaN) as tf.Scalar);
   };
 }
 
@@ -38,7 +42,7 @@ export interface UpdateContext {
   model: SimCLRModel;
   optimizer: ScheduledOptimizer;
   augment: AugmentFn;
-  loss: PairLossFn;
+  loss: AnchoredPairLossFn;
   chunkSize?: number | undefined;
   collective?: Collective | undefined;
   /**
@@ -63,9 +67,14 @@ export async function contrastiveUpdate(
   const stateVariables = [...model.encoder.nonTrainableWeights, ...model.head.nonTrainableWeights].map(
     (w) => w.read() as tf.Variable,
   );
-  const gathered =
-    collective === undefined ? (z: tf.Tensor2D) => z : (z: tf.Tensor2D) => gatherRows(z, collective);
-  const loss: PairLossFn = (z1, z2) => ctx.loss(gathered(z1), gathered(z2));
+  // With replicas, each computes the loss terms of its own anchors over the gathered views of all
+  // replicas; the terms of all replicas add up to the loss of the global batch (see `AnchorRange`).
+  const anchorsOf = (z: tf.Tensor2D): AnchorRange | undefined =>
+    collective === undefined
+      ? undefined
+      : { start: collective.rank * z.shape[0], end: (collective.rank + 1) * z.shape[0] };
+  const gathered = (z: tf.Tensor2D) => (collective === undefined ? z : allGatherRows(z, collective));
+  const loss: PairLossFn = (z1, z2) => ctx.loss(gathered(z1), gathered(z2), anchorsOf(z1));
   optimizer.setLearningRate(lr);
   // Everything the step creates is freed when the scope ends, also when it throws part-way.
   tf.engine().startScope();
@@ -82,15 +91,20 @@ export async function contrastiveUpdate(
       stateVariables,
       ...(ctx.chunkSize !== undefined && { chunkSize: ctx.chunkSize }),
     });
-    const lossValue = (await r.loss.data())[0]!;
-    // Every replica computed the same loss of the same gathered embeddings, so all take this branch.
+    let lossValue = (await r.loss.data())[0]!;
+    if (collective !== undefined) lossValue = collective.allReduceSum(new Float32Array([lossValue]))[0]!;
+    // With replicas, every one has the same summed loss here, so all take this branch or none.
     if (!Number.isFinite(lossValue)) return { loss: lossValue, accuracy: Number.NaN };
+    const anchors = anchorsOf(r.z1);
+    let accuracy = (
+      await contrastiveAccuracy(gathered(r.z1), gathered(r.z2), anchors && { anchors }).data()
+    )[0]!;
+    if (collective !== undefined) accuracy = collective.allReduceSum(new Float32Array([accuracy]))[0]!;
     if (collective !== undefined) {
       r.grads = allReduceGradients(r.grads, collective);
       if (ctx.globalBatchNorm !== true) averageVariables(stateVariables, collective);
     }
     optimizer.applyGradients(r.grads);
-    const accuracy = (await contrastiveAccuracy(gathered(r.z1), gathered(r.z2)).data())[0]!;
     return { loss: lossValue, accuracy };
   } finally {
     // The step's results are kept tensors, which a scope does not free.
