@@ -8,5 +8,4 @@ export {
   type ParallelPretrainContext,
   type ParallelPretrainResult,
   pretrainParallel,
-  resolveWorkerCount,
 } from './node/pretrain-parallel.js';

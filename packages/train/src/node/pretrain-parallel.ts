@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { type BackendName, describeValue, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
+import type { Worker } from 'node:worker_threads';
+import { type BackendName, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
+import { resolveWorkerCount, startWorker } from '@simclr/core/node';
 import type { Dataset } from '@simclr/data';
 import type { SimCLRModel } from '@simclr/models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -62,29 +60,6 @@ export interface ParallelPretrainResult extends PretrainResult {
   workers: number;
   /** Each worker's largest memory figures over the run. */
   peakMemory: ReplicaMemory[];
-}
-
-/** `os.availableParallelism()` for 'auto', else the number itself (validated). */
-export function resolveWorkerCount(workers: unknown): number {
-  if (workers === 'auto' || workers === undefined) return availableParallelism();
-  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
-    throw new SimclrError(
-      `pretrainParallel: workers must be 'auto' or an integer >= 1, got ${describeValue(workers)}`,
-    );
-  }
-  return workers;
-}
-
-/**
- * The worker: the built `replica-worker.js` beside this file, or, when this file runs from its TypeScript
- * source (tests, `tsx`), the `.ts` source loaded through tsx with the `source` export condition.
- */
-function startWorker(workerData: ReplicaInit): Worker {
-  const js = new URL('./replica-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData });
-  const ts = new URL('./replica-worker.ts', import.meta.url).href;
-  const code = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
-  return new Worker(code, { eval: true, workerData, execArgv: ['--conditions=source'] });
 }
 
 type Reply<T extends ReplicaReply['type']> = Extract<ReplicaReply, { type: T }>;
@@ -194,7 +169,7 @@ export async function pretrainParallel(
   context: ParallelPretrainContext,
 ): Promise<ParallelPretrainResult> {
   const config = parsePretrainConfig(configInput);
-  const size = resolveWorkerCount(context.workers);
+  const size = resolveWorkerCount(context.workers, 'pretrainParallel: workers');
   if (config.batchSize % size !== 0) {
     throw new SimclrError(
       `pretrainParallel: config.batchSize (${config.batchSize}) must be a multiple of the number of workers (${size})`,
@@ -221,7 +196,12 @@ export async function pretrainParallel(
       globalBatchNorm: context.globalBatchNorm ?? false,
       syncCheckEvery,
     };
-    return new WorkerHandle(startWorker(init), rank, size, onFailure);
+    return new WorkerHandle(
+      startWorker(new URL('./replica-worker.js', import.meta.url), init),
+      rank,
+      size,
+      onFailure,
+    );
   });
   /** Sends one request to every worker; the first failure (the cause, not the aborts it set off) wins. */
   const all = async <T extends ReplicaReply['type']>(

@@ -1,0 +1,1 @@
+export { resolveWorkerCount, startWorker } from './node/start-worker.js';
