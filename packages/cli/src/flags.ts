@@ -78,6 +78,18 @@ export function numberFlag(
   return n;
 }
 
+/**
+ * A `--workers N|auto` flag: undefined when absent, `'auto'` (one worker per core), or an integer >= 1.
+ */
+export function workersFlag(value: string | boolean | undefined): number | 'auto' | undefined {
+  if (value === 'auto') return 'auto';
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[1-9][0-9]*$/.test(value.trim())) {
+    throw new UsageError(`--workers must be an integer >= 1 or "auto", got "${value}"`);
+  }
+  return Number(value);
+}
+
 /** The `--help` text of a command. */
 export function formatHelp(usage: string, description: string, spec: Record<string, FlagSpec>): string {
   const rows = Object.entries(spec).map(([name, s]) => {
