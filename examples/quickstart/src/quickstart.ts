@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import { simclrAugment, twoViews } from '@simclr/augment';
 import { createProgress } from '@simclr/cli';
 import { createRng, setupBackend } from '@simclr/core';
+import { resolveWorkerCount } from '@simclr/core/node';
 import { subset } from '@simclr/data';
 import { type Features, type KnnRecord, knnMonitor, type ResultRow } from '@simclr/eval';
 import { writeReport } from '@simclr/eval/node';
 import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
 import { fileSystem } from '@simclr/models/node';
-import { type PretrainConfigInput, pretrain, type StepMetrics } from '@simclr/train';
-import { CheckpointStore } from '@simclr/train/node';
+import { type PretrainConfigInput, type PretrainContext, pretrain, type StepMetrics } from '@simclr/train';
+import { CheckpointStore, pretrainParallel } from '@simclr/train/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { comparisonTable } from './comparison-table.js';
 import { quickstartData } from './quickstart-data.js';
@@ -32,6 +33,8 @@ export interface QuickstartOptions {
   out: string;
   /** Pretraining epochs. Default 3: about 4 minutes on 2 CPU cores for the subset, 25 for the full dataset. */
   epochs?: number;
+  /** Worker threads that pretrain data-parallel, or 'auto' (one per core). Default 'auto'. */
+  workers?: number | 'auto';
   /** Backend preference. Default 'auto'. */
   backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
   /** Progress output. */
@@ -42,6 +45,7 @@ export interface QuickstartOptions {
 /** What the quickstart measured. */
 export interface QuickstartResult {
   backend: string;
+  workers: number;
   rows: ResultRow[];
   table: string;
   pretrainSeconds: number;
@@ -86,6 +90,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
   });
   const epochs = options.epochs ?? 3;
+  const workers = resolveWorkerCount(options.workers ?? 'auto', 'workers');
   const config: PretrainConfigInput = {
     epochs,
     batchSize: 128,
@@ -106,7 +111,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   const augment = simclrAugment(augmentOptions);
   log(
     `SimCLR quickstart: Fashion-MNIST ${full ? '(full)' : '(shipped subset)'} from ${source}: ${train.size} train / ${test.size} test images; ` +
-      `backend ${backend.name}; small CNN ${WIDTHS.join('-')}; ${epochs} epochs of batch ${config.batchSize}`,
+      `backend ${backend.name}${workers > 1 ? ` × ${workers} workers` : ''}; small CNN ${WIDTHS.join('-')}; ${epochs} epochs of batch ${config.batchSize}`,
   );
 
   const model = buildModel(0);
@@ -129,10 +134,9 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   const progress = createProgress(options.stream, false);
   const stepsPerEpoch = Math.floor(train.size / config.batchSize);
   const started = performance.now();
-  await pretrain(config, {
+  const context: Omit<PretrainContext, 'augment'> = {
     model,
     dataset: train,
-    augment,
     checkpoints: new CheckpointStore(join(out, 'checkpoints'), { keepLast: 2 }),
     onStep: (m) => {
       history.push(m);
@@ -145,6 +149,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
         lr: m.lr,
         accuracy: m.contrastiveAccuracy,
         imagesPerSecond: m.imagesPerSecond,
+        workers,
       });
     },
     onEpoch: async (e) => {
@@ -154,7 +159,9 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
         `epoch ${e.epoch + 1}/${epochs}: loss ${e.meanLoss.toFixed(3)}, kNN monitor ${reading ? (100 * reading.top1).toFixed(1) : '-'}%, ${e.seconds.toFixed(0)} s`,
       );
     },
-  });
+  };
+  if (workers === 1) await pretrain(config, { ...context, augment });
+  else await pretrainParallel(config, { ...context, augment: { simclr: augmentOptions }, workers });
   progress.stop();
   const pretrainSeconds = (performance.now() - started) / 1000;
   await model.save(fileSystem(join(out, 'model')));
@@ -201,6 +208,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
       augment: augmentOptions,
       encoder: { widths: WIDTHS },
       backend: backend.name,
+      workers,
       data: source,
     },
     history,
@@ -222,6 +230,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   const trained = history.length * config.batchSize;
   return {
     backend: backend.name,
+    workers,
     rows,
     table: comparisonTable(rows),
     pretrainSeconds,

@@ -11,6 +11,8 @@ export interface ProgressState {
   lr: number;
   accuracy: number;
   imagesPerSecond: number;
+  /** Worker threads training (1: the main thread). */
+  workers: number;
 }
 
 /** A progress display: a live bar on a terminal, one line per epoch otherwise (logs, CI). */
@@ -34,7 +36,7 @@ export function createProgress(stream: Output, quiet: boolean): Progress {
     {
       stream,
       format:
-        'epoch {ep} |{bar}| {value}/{total} steps | loss {loss} | acc {acc} | lr {lr} | {ips} img/s | ETA {eta_formatted}',
+        'epoch {ep} |{bar}| {value}/{total} steps | loss {loss} | acc {acc} | lr {lr} | {ips} img/s{w} | ETA {eta_formatted}',
       barsize: 24,
       hideCursor: true,
       etaBuffer: 50,
@@ -51,6 +53,7 @@ export function createProgress(stream: Output, quiet: boolean): Progress {
         acc: s.accuracy.toFixed(3),
         lr: s.lr.toExponential(2),
         ips: s.imagesPerSecond.toFixed(0),
+        w: s.workers > 1 ? ` on ${s.workers} workers` : '',
       };
       if (!started) {
         bar.start(s.totalSteps, s.step, payload);

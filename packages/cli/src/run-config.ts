@@ -41,6 +41,17 @@ export const runConfigSchema = pretrainConfigSchema.extend({
   strength: z.number().min(0).max(2.5).default(0.5),
   /** Gaussian blur in the augmentation. Default false (the paper's CIFAR-10 setting). */
   blur: z.boolean().default(false),
+  /**
+   * Worker threads that train data-parallel (`pretrainParallel`): an integer, or 'auto' for one per core.
+   * Default 1: the calling thread trains. The batch must be a multiple of the worker count. May change on
+   * resume.
+   */
+  workers: z.union([z.literal('auto'), z.int().min(1)]).default(1),
+  /**
+   * With workers: normalise batch norm with the whole batch's statistics, reduced across workers (the
+   * official code's global_bn). Default false (per-worker batch norm).
+   */
+  globalBatchNorm: z.boolean().default(false),
   /** Backend: 'auto' or a name. Default 'auto'. */
   backend: z.enum(BACKENDS).default('auto'),
   /** Run directory: config, metrics, checkpoints, final model. Default 'runs/simclr'. */

@@ -2,11 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { simclrAugment } from '@simclr/augment';
 import { createRng, setupBackend } from '@simclr/core';
+import { resolveWorkerCount } from '@simclr/core/node';
 import { fileSystem } from '@simclr/models/node';
-import { pretrain, type StepMetrics } from '@simclr/train';
-import { CheckpointStore } from '@simclr/train/node';
+import { type PretrainContext, pretrain, type StepMetrics } from '@simclr/train';
+import { CheckpointStore, pretrainParallel } from '@simclr/train/node';
 import { buildModel } from '../build-model.js';
-import { type FlagSpec, formatHelp, numberFlag, parseFlags } from '../flags.js';
+import { type FlagSpec, formatHelp, numberFlag, parseFlags, workersFlag } from '../flags.js';
 import { formatRows } from '../format-rows.js';
 import { type Io, processIo } from '../io.js';
 import { loadDataset } from '../load-dataset.js';
@@ -42,6 +43,12 @@ const FLAGS: Record<string, FlagSpec> = {
   blur: { type: 'boolean', help: 'add the Gaussian blur to the augmentation' },
   seed: { type: 'string', value: 'N', help: 'seed of every random choice (default 0)' },
   backend: { type: 'string', value: 'NAME', help: 'auto | tensorflow | wasm | cpu (default auto)' },
+  workers: {
+    type: 'string',
+    value: 'N',
+    help: 'train data-parallel on N worker threads, or auto (one per core; default 1)',
+  },
+  'global-bn': { type: 'boolean', help: 'with workers: batch norm over the whole batch (global BN)' },
   out: { type: 'string', short: 'o', value: 'DIR', help: 'run directory (default runs/simclr)' },
   resume: { type: 'string', value: 'MODE', help: 'auto (continue from the newest checkpoint) | never' },
   'checkpoint-every': { type: 'string', value: 'N', help: 'checkpoint every N steps (default 100)' },
@@ -98,6 +105,8 @@ export async function resolveRunConfig(
   set(merged, 'strength', numberFlag(values['strength'], 'strength', { min: 0 }));
   if (values['blur'] === true) merged['blur'] = true;
   set(merged, 'backend', str('backend'));
+  set(merged, 'workers', workersFlag(values['workers']));
+  if (values['global-bn'] === true) merged['globalBatchNorm'] = true;
   set(merged, 'out', str('out'));
   set(merged, 'resume', str('resume'));
   set(
@@ -124,6 +133,8 @@ export async function resolveRunConfig(
 export interface PretrainSummary {
   status: 'completed' | 'aborted';
   backend: string;
+  /** Worker threads that trained (1: the main thread). */
+  workers: number;
   dataset: string;
   images: number;
   model: string;
@@ -155,6 +166,12 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
   };
 
   const backend = await setupBackend(config.backend);
+  const workers = resolveWorkerCount(config.workers, '--workers');
+  if (config.batchSize % workers !== 0) {
+    throw new UsageError(
+      `--batch-size (${config.batchSize}) must be a multiple of --workers (${workers}): each worker takes an equal share`,
+    );
+  }
   const dataset = await loadDataset(config, say);
   if (config.batchSize > dataset.size) {
     throw new UsageError(
@@ -166,16 +183,16 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
   await writeFile(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   const model = buildModel(config, dataset.imageShape, createRng(config.seed).fork());
   const parameters = model.trainableWeights.reduce((n, w) => n + w.size, 0);
-  const augment = simclrAugment({
-    size: [dataset.imageShape[0], dataset.imageShape[1]],
+  const augmentOptions = {
+    size: [dataset.imageShape[0], dataset.imageShape[1]] as [number, number],
     strength: config.strength,
     blur: config.blur,
-  });
+  };
   const store = new CheckpointStore(join(out, 'checkpoints'), { keepLast: config.keepCheckpoints });
   const log = new MetricsLog(join(out, 'metrics.jsonl'));
   say(
     `simclr pretrain: ${config.model} (${(parameters / 1e6).toFixed(2)}M parameters) on ${config.dataset} ` +
-      `(${dataset.size} images ${dataset.imageShape.join('×')}), backend ${backend.name}, batch ${config.batchSize}, ` +
+      `(${dataset.size} images ${dataset.imageShape.join('×')}), backend ${backend.name}${workers > 1 ? ` × ${workers} workers${config.globalBatchNorm ? ' (global BN)' : ''}` : ''}, batch ${config.batchSize}, ` +
       `${config.epochs} epochs → ${out}`,
   );
 
@@ -201,10 +218,9 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
   let stepsHere = 0;
   let peakRss = process.memoryUsage().rss;
   try {
-    const result = await pretrain(trainingPart(config), {
+    const common: Omit<PretrainContext, 'augment'> = {
       model,
       dataset,
-      augment,
       checkpoints: store,
       signal: controller.signal,
       onWarning: (m) => say(`warning: ${m}`),
@@ -222,19 +238,31 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
           lr: m.lr,
           accuracy: m.contrastiveAccuracy,
           imagesPerSecond: m.imagesPerSecond,
+          workers,
         });
       },
       onEpoch: (e) =>
         progress.epochDone(
-          `epoch ${e.epoch + 1}/${config.epochs}: mean loss ${e.meanLoss.toFixed(4)}, ${e.seconds.toFixed(1)} s, step ${e.step}/${totalSteps}`,
+          `epoch ${e.epoch + 1}/${config.epochs}: mean loss ${e.meanLoss.toFixed(4)}, ${e.seconds.toFixed(1)} s, step ${e.step}/${totalSteps}${workers > 1 ? `, ${workers} workers` : ''}`,
         ),
-    });
+    };
+    const result =
+      workers === 1
+        ? await pretrain(trainingPart(config), { ...common, augment: simclrAugment(augmentOptions) })
+        : await pretrainParallel(trainingPart(config), {
+            ...common,
+            augment: { simclr: augmentOptions },
+            workers,
+            globalBatchNorm: config.globalBatchNorm,
+            backend: backend.name,
+          });
     progress.stop();
     if (result.status === 'completed') await model.save(fileSystem(join(out, 'model')));
     const seconds = (performance.now() - started) / 1000;
     const summary: PretrainSummary = {
       status: result.status,
       backend: backend.name,
+      workers,
       dataset: config.dataset,
       images: dataset.size,
       model: config.model,
@@ -265,7 +293,7 @@ function formatSummary(s: PretrainSummary): string {
     ['status', s.status === 'completed' ? 'completed' : 'interrupted (resume with the same command)'],
     ['model', `${s.model}, ${s.parameters.toLocaleString('en-US')} trainable parameters`],
     ['data', `${s.dataset}, ${s.images.toLocaleString('en-US')} images`],
-    ['backend', s.backend],
+    ['backend', s.workers > 1 ? `${s.backend} × ${s.workers} workers` : s.backend],
     [
       'steps',
       `${s.steps}${s.resumedFrom !== null ? ` (resumed from ${s.resumedFrom})` : ''}, ${s.epochs} epochs done`,

@@ -25,7 +25,10 @@ import {
 
 /** Everything `pretrainParallel` works on besides the JSON-able config. */
 export interface ParallelPretrainContext {
-  /** The initial weights, copied to every worker; the final weights are copied back into it. */
+  /**
+   * The initial weights, copied to every worker. The workers' weights are copied back into it before every
+   * `onEpoch` call (so an epoch-end monitor such as `knnMonitor` sees them) and when the run ends.
+   */
   model: SimCLRModel;
   /** Images to learn from, read on this thread; each step's batch is split evenly over the workers. */
   dataset: Dataset;
@@ -243,9 +246,26 @@ export async function pretrainParallel(
     const ready = await Promise.allSettled(handles.map((h) => h.ready));
     if (failure !== undefined) throw failure;
     void ready;
-    const result = await runTrainingLoop(config, context, runner);
-    const { files } = await handles[0]!.request<'files'>({ type: 'weights' });
-    writeModelWeights(toMap(files), model);
+    const syncModel = async () => {
+      const { files } = await handles[0]!.request<'files'>({ type: 'weights' });
+      writeModelWeights(toMap(files), model);
+    };
+    const { onEpoch } = context;
+    const result = await runTrainingLoop(
+      config,
+      {
+        ...context,
+        onEpoch:
+          onEpoch === undefined
+            ? undefined
+            : async (summary) => {
+                await syncModel();
+                await onEpoch(summary);
+              },
+      },
+      runner,
+    );
+    await syncModel();
     return { ...result, workers: size, peakMemory: handles.map((h) => ({ ...h.peak })) };
   } catch (error) {
     throw failure ?? error;
