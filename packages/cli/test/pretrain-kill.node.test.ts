@@ -11,7 +11,7 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'bin.ts')
 const EVERY = 3;
 const TOTAL = 36;
 
-function launch(out: string): ChildProcess {
+function launch(out: string, workers: number): ChildProcess {
   return spawn(
     process.execPath,
     [
@@ -27,6 +27,7 @@ function launch(out: string): ChildProcess {
       '--epochs=3',
       `--checkpoint-every=${EVERY}`,
       '--backend=wasm',
+      `--workers=${workers}`,
       '--quiet',
       `--out=${out}`,
     ],
@@ -57,7 +58,9 @@ async function loggedSteps(out: string): Promise<number[]> {
   }
 }
 
-describe('simclr pretrain under SIGKILL', () => {
+// With workers the leader (this process, which writes the checkpoints) is killed with its worker threads;
+// a worker that dies on its own is covered by pretrainParallel's tests.
+describe.each([1, 2])('simclr pretrain --workers=%i under SIGKILL', (workers) => {
   let out = '';
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'simclr-kill-'));
@@ -69,12 +72,12 @@ describe('simclr pretrain under SIGKILL', () => {
   it('survives six kills at random moments, loses at most one checkpoint interval, and completes', async ({
     annotate,
   }) => {
-    const rng = createRng(2026);
+    const rng = createRng(2026 + workers);
     const store = new CheckpointStore(join(out, 'checkpoints'));
     const kills: string[] = [];
     let previous = 0;
     for (let k = 0; k < 6; k++) {
-      const child = launch(out);
+      const child = launch(out, workers);
       const done = exited(child);
       // Once this run has taken a step of its own, at a random moment within the next ~1.5 s: between
       // steps, during a step or while a checkpoint is being written.
@@ -95,7 +98,7 @@ describe('simclr pretrain under SIGKILL', () => {
       previous = reached;
       if (code === 0) break;
     }
-    const final = launch(out);
+    const final = launch(out, workers);
     let stderr = '';
     final.stderr!.on('data', (d) => {
       stderr += d;

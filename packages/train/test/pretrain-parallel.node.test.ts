@@ -85,19 +85,24 @@ function expectSameWeights(a: SimCLRModel, b: SimCLRModel, trainableOnly = false
 }
 
 describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
-  it('with global batch norm, 2 workers take the single-process steps on the global batch', async () => {
+  it('with global batch norm, 2 workers take the single-process steps on the global batch (LARS, warm-up + cosine)', async () => {
+    const lars = {
+      ...config,
+      epochs: 2,
+      optimizer: { name: 'lars' as const, baseLearningRate: 1, warmupEpochs: 0.5 },
+    };
     const dataset = await makeDataset();
     const single = makeModel();
     const parallel = makeModel();
     const expected: StepMetrics[] = [];
     const got: StepMetrics[] = [];
-    await pretrain(config, {
+    await pretrain(lars, {
       model: single,
       dataset,
       augment: dimThenMirror(),
       onStep: (m) => void expected.push(m),
     });
-    const result = await pretrainParallel(config, {
+    const result = await pretrainParallel(lars, {
       model: parallel,
       dataset,
       augment: { module: FIXTURE, export: 'dimThenMirror' },
@@ -107,8 +112,8 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
       backend,
       onStep: (m) => void got.push(m),
     });
-    expect(result).toMatchObject({ status: 'completed', step: 2, workers: 2 });
-    expect(got.map((m) => m.step)).toEqual([1, 2]);
+    expect(result).toMatchObject({ status: 'completed', step: 4, workers: 2 });
+    expect(got.map((m) => [m.step, m.lr])).toEqual(expected.map((m) => [m.step, m.lr]));
     expectClose(
       got.map((m) => m.loss),
       expected.map((m) => m.loss),
@@ -176,6 +181,39 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
     );
     expectSameWeights(parallel, reference, true);
     reference.dispose();
+    parallel.dispose();
+  });
+
+  it('with gradient-cache chunks, 2 workers take the single-process chunked steps (the same chunks)', async () => {
+    // Chunks of 2 images: the single process cuts the batch of 8 into 4 chunks, each worker its 4 images
+    // into 2, the same 4; batch norm normalises per chunk in both, so the steps are the same.
+    const chunked = { ...config, chunkSize: 2 };
+    const dataset = await makeDataset();
+    const single = makeModel();
+    const parallel = makeModel();
+    const expected: StepMetrics[] = [];
+    const got: StepMetrics[] = [];
+    await pretrain(chunked, {
+      model: single,
+      dataset,
+      augment: dimThenMirror(),
+      onStep: (m) => void expected.push(m),
+    });
+    await pretrainParallel(chunked, {
+      model: parallel,
+      dataset,
+      augment: { module: FIXTURE, export: 'dimThenMirror' },
+      workers: 2,
+      backend,
+      onStep: (m) => void got.push(m),
+    });
+    expectClose(
+      got.map((m) => m.loss),
+      expected.map((m) => m.loss),
+      { atol: 1e-4 },
+    );
+    expectSameWeights(parallel, single, true);
+    single.dispose();
     parallel.dispose();
   });
 
