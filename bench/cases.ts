@@ -1,8 +1,10 @@
 /**
- * What `run-all.ts` measures: SimCLR training steps of three encoders at two batch sizes, and the
- * augmentation preset on its own. A case id names one measurement (`resnet18/b128/wasm`); `--cases`
- * selects ids or their leading segments (`resnet18`, `augment`).
+ * What `run-all.ts` measures: SimCLR training steps of three encoders at two batch sizes, the
+ * augmentation preset on its own, and data-parallel training on 1, 2, … workers. A case id names one
+ * measurement (`resnet18/b128/wasm`); `--cases` selects ids or their leading segments (`resnet18`,
+ * `augment`, `parallel`).
  */
+import os from 'node:os';
 
 /** The encoders of the training cases; every ResNet here has the CIFAR stem (3×3 stride-1 conv, no max-pool). */
 export type ModelName = 'small-cnn' | 'resnet18-w0.25' | 'resnet18';
@@ -57,12 +59,43 @@ export interface AugmentCase {
   seconds: number;
 }
 
-export type BenchCase = TrainingCase | AugmentCase;
+/**
+ * Data-parallel training (`pretrainParallel`) at each worker count, against the machine's own scaling
+ * ceiling: the same number of workers each running the single-process step on its shard with no
+ * communication at all.
+ */
+export interface ParallelCase {
+  kind: 'parallel';
+  id: string;
+  model: ModelName;
+  backend: 'wasm';
+  /** The global batch: source images per step, split evenly over the workers. */
+  batch: number;
+  /** Worker counts measured, 1 first: it is the reference of every speed-up. */
+  workers: number[];
+  /**
+   * Rounds, each measuring every worker count back to back; a speed-up is the median over the rounds of
+   * its ratio to W = 1 in the same round, which cancels the drift of a noisy machine between rounds.
+   */
+  rounds: number;
+  protocol: Protocol;
+}
+
+export type BenchCase = TrainingCase | AugmentCase | ParallelCase;
+
+/**
+ * The worker counts of a parallel case: 1, 2, … up to the CPUs this process may use (at least 1 and 2),
+ * keeping those that divide the batch, since every worker takes an equal shard.
+ */
+export function workerCounts(batch: number): number[] {
+  const most = Math.max(2, os.availableParallelism());
+  return Array.from({ length: most }, (_, i) => i + 1).filter((w) => batch % w === 0);
+}
 
 /**
  * Every case. `--quick` keeps the ids but shrinks the batches (32 → 8, 128 → 16, chunk 32 → 8, so the
- * chunked path still runs in two chunks) and the number of steps: it checks that the suite runs, its
- * numbers mean little.
+ * chunked path still runs in two chunks; parallel 256 → 32, 128 → 16), the number of steps and the
+ * parallel cases' rounds: it checks that the suite runs, its numbers mean little.
  */
 export function allCases(quick: boolean): BenchCase[] {
   const protocol = quick ? QUICK_PROTOCOL : FULL_PROTOCOL;
@@ -89,6 +122,19 @@ export function allCases(quick: boolean): BenchCase[] {
     rounds: quick ? 1 : 5,
     seconds: quick ? 0.3 : 1,
   });
+  const parallel = (model: ModelName, b: 128 | 256, rounds: number): ParallelCase => {
+    const global = quick ? b / 8 : b;
+    return {
+      kind: 'parallel',
+      id: `parallel/${model}/b${b}`,
+      model,
+      backend: 'wasm',
+      batch: global,
+      workers: workerCounts(global),
+      rounds: quick ? 1 : rounds,
+      protocol,
+    };
+  };
   return [
     training('small-cnn', 32, 'wasm'),
     training('small-cnn', 32, 'cpu'),
@@ -101,6 +147,9 @@ export function allCases(quick: boolean): BenchCase[] {
     training('resnet18', 128, 'wasm', 32),
     augment(256, 32),
     augment(64, 96),
+    parallel('small-cnn', 256, 3),
+    // Fewer rounds: its steps are over ten times slower than the small CNN's at the same batch.
+    parallel('resnet18-w0.25', 128, 2),
   ];
 }
 

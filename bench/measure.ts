@@ -4,6 +4,7 @@
  * Steps run synchronously on the wasm and cpu backends (a kernel has finished when its call returns),
  * so wall time around a step, or around its augmentation, is the time of that work.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Protocol } from './cases.js';
 
@@ -76,7 +77,7 @@ export class MemoryMonitor {
   peak(): MemoryPeak {
     this.sample();
     return {
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: processPeakRssBytes(),
       sampledRssBytes: this.sampled,
       wasmHeapBytes: wasmHeapBytes(),
     };
@@ -87,4 +88,48 @@ function wasmHeapBytes(): number | null {
   if (tf.getBackend() !== 'wasm') return null;
   const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
   return backend.wasm.HEAPU8.buffer.byteLength;
+}
+
+/**
+ * The process's peak RSS up to the latest reset of the kernel's mark by {@link withPeakRss}, or null
+ * while there has been none.
+ */
+let peakBeforeResets: number | null = null;
+
+/**
+ * The kernel's high-water mark of this process's RSS since the last reset (Linux's `VmHWM`), or since the
+ * process started where that is not readable (`ru_maxrss`).
+ */
+function windowPeakRssBytes(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm !== null) return Number(hwm[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Peak RSS of the whole process, resets of the kernel's mark notwithstanding. */
+function processPeakRssBytes(): number {
+  const sinceStart = process.resourceUsage().maxRSS * 1024;
+  return peakBeforeResets === null ? sinceStart : Math.max(peakBeforeResets, windowPeakRssBytes());
+}
+
+/**
+ * Runs `work` and returns the process's peak RSS over it. On Linux the kernel's high-water mark is reset
+ * to the current RSS first (`/proc/self/clear_refs`), so the peak is this window's own, however large
+ * earlier work in the process grew; elsewhere it is the peak since the process started. Meant for work
+ * in worker threads, whose memory is gone once they exit. {@link MemoryMonitor} still reports the
+ * process's peak.
+ */
+export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; peakRssBytes: number }> {
+  peakBeforeResets = processPeakRssBytes();
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not allowed: the mark keeps covering the whole process.
+  }
+  const result = await work();
+  return { result, peakRssBytes: windowPeakRssBytes() };
 }

@@ -5,9 +5,8 @@
  * thread from the batch's arrival to the workers' replies, so it includes the shard transfers and the
  * collectives.
  */
-import { createRng } from '@simclr/core';
 import { fromTensors } from '@simclr/data';
-import { type ReplicaMemory, type StepMetrics } from '@simclr/train';
+import type { ReplicaMemory, StepMetrics } from '@simclr/train';
 import { pretrainParallel } from '@simclr/train/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { AUGMENT_STRENGTH, IMAGE_SIZE, type ModelName, type Protocol, TEMPERATURE } from './cases.js';

@@ -1,6 +1,6 @@
 /** How a run is shown: console tables, the JSON record, and the results section of bench/README.md. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AugmentRow, RunRecord, TrainingRow } from './results.js';
+import type { AugmentRow, ParallelRow, RunRecord, TrainingRow } from './results.js';
 
 const START = '<!-- results:start -->';
 const END = '<!-- results:end -->';
@@ -79,6 +79,37 @@ function augmentCells(r: AugmentRow): string[] {
   ];
 }
 
+const PARALLEL_HEADER = [
+  'case',
+  'batch',
+  'W',
+  'img/s',
+  'speed-up',
+  'per-round range',
+  'independent',
+  'efficiency',
+  'worker wasm heap',
+  'peak RSS',
+  'loss',
+];
+
+/** One line per worker count. */
+function parallelCells(r: ParallelRow): string[][] {
+  return r.points.map((p) => [
+    r.id,
+    String(r.batch),
+    String(p.workers),
+    rate(p.imagesPerSecond),
+    ratio(p.speedup),
+    `${p.speedupRange.min.toFixed(2)}–${p.speedupRange.max.toFixed(2)}`,
+    ratio(p.ceiling),
+    `${(100 * p.efficiency).toFixed(0)}%`,
+    bytes(p.workerWasmHeapBytes),
+    bytes(p.peakRssBytes),
+    p.loss.toFixed(3),
+  ]);
+}
+
 function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -96,6 +127,7 @@ function split(record: RunRecord) {
   return {
     training: record.rows.filter((r): r is TrainingRow => r.kind === 'training'),
     augment: record.rows.filter((r): r is AugmentRow => r.kind === 'augment'),
+    parallel: record.rows.filter((r): r is ParallelRow => r.kind === 'parallel'),
   };
 }
 
@@ -120,8 +152,14 @@ function setting(record: RunRecord): string {
   );
 }
 
+const PARALLEL_CAPTION =
+  'Data-parallel training (pretrainParallel, W workers on wasm), images/s counting both views; ' +
+  'speed-up = median over rounds of img/s at W / img/s at W = 1 in the same round; ' +
+  'independent = the same for W workers training alone on their shards (the ceiling of the machine); ' +
+  'efficiency = speed-up / independent';
+
 export function printReport(record: RunRecord): void {
-  const { training, augment } = split(record);
+  const { training, augment, parallel } = split(record);
   console.log(`\n${setting(record)}`);
   if (record.quick)
     console.log('--quick: small batches and few steps; these numbers only show that the suite runs.');
@@ -136,6 +174,10 @@ export function printReport(record: RunRecord): void {
     );
     console.log(textTable(AUGMENT_HEADER, augment.map(augmentCells)));
   }
+  if (parallel.length > 0) {
+    console.log(`\n${PARALLEL_CAPTION}`);
+    console.log(textTable(PARALLEL_HEADER, parallel.flatMap(parallelCells)));
+  }
 }
 
 /** Writes the record as `<dir>/<date>.json` (`<date>-quick.json` for --quick); returns the path. */
@@ -148,7 +190,7 @@ export function writeRecord(record: RunRecord, dir: URL): string {
 
 /** The Markdown that goes between the README's result markers. */
 export function readmeSection(record: RunRecord): string {
-  const { training, augment } = split(record);
+  const { training, augment, parallel } = split(record);
   const parts = [`Taken on ${setting(record)}.`];
   if (training.length > 0) {
     parts.push(
@@ -161,6 +203,9 @@ export function readmeSection(record: RunRecord): string {
       'simclrAugment (full preset, blur included) on wasm against torchvision, images/s:',
       markdownTable(AUGMENT_HEADER, augment.map(augmentCells)),
     );
+  }
+  if (parallel.length > 0) {
+    parts.push(`${PARALLEL_CAPTION}:`, markdownTable(PARALLEL_HEADER, parallel.flatMap(parallelCells)));
   }
   return parts.join('\n\n');
 }

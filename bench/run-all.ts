@@ -1,6 +1,7 @@
 /**
  * The benchmark suite (`pnpm bench`, see README.md): SimCLR training throughput and augmentation
- * throughput of ours against PyTorch, with peak memory, in one invocation.
+ * throughput of ours against PyTorch, with peak memory, and the scaling of data-parallel training over
+ * worker threads, in one invocation.
  *
  *   pnpm bench [--quick] [--cases=small-cnn,resnet18/b32] [--no-torch]
  *
@@ -15,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { allCases, type BenchCase, selectCases, type TrainingCase } from './cases.js';
 import { machineInfo } from './machine.js';
 import { printReport, updateReadme, writeRecord } from './report.js';
-import { augmentRow, type Row, type RunRecord, trainingRow } from './results.js';
+import { augmentRow, parallelRow, type Row, type RunRecord, trainingRow } from './results.js';
 import type { OursResult } from './run-case.js';
 import { probeTorch, runTorchCase, type TorchCaseResult } from './torch.js';
 
@@ -108,6 +109,9 @@ for (const [i, c] of cases.entries()) {
       rows.push(trainingRow(c, ours, one, all));
     } else if (c.kind === 'augment' && ours.kind === 'augment') {
       rows.push(augmentRow(c, ours));
+    } else if (c.kind === 'parallel' && ours.kind === 'parallel') {
+      // No PyTorch here: the comparison is with our own single-worker run and the machine's ceiling.
+      rows.push(parallelRow(c, ours));
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -5,14 +5,24 @@
  *   cd bench && npx tsx --conditions=source run-case.ts resnet18/b32/wasm [--quick] [--no-torch]
  *
  * `--no-torch` only matters for augmentation cases, which alternate with torchvision in this process.
+ * Parallel cases start their own worker threads (`pretrainParallel`'s and `independent-worker.ts`).
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { setupBackend } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { augmentRounds, torchvisionServer } from './augment-throughput.js';
-import { type AugmentCase, findCase, type TrainingCase } from './cases.js';
-import { MemoryMonitor, type MemoryPeak, type StepTiming, timeSteps } from './measure.js';
+import { type AugmentCase, findCase, type ParallelCase, type TrainingCase } from './cases.js';
+import { type IndependentMeasurement, measureIndependent } from './independent-step.js';
+import {
+  MemoryMonitor,
+  type MemoryPeak,
+  median,
+  type StepTiming,
+  timeSteps,
+  withPeakRss,
+} from './measure.js';
+import { measureParallel, type ParallelMeasurement } from './parallel-step.js';
 import { createTrainingStep } from './simclr-step.js';
 
 interface Common {
@@ -41,7 +51,23 @@ export interface OursAugmentResult extends Common {
   theirMaxRssBytes: number | null;
 }
 
-export type OursResult = OursTrainingResult | OursAugmentResult;
+/** One worker count in one round of a parallel case. */
+export interface ParallelPointResult {
+  workers: number;
+  /** `pretrainParallel`, with the process's peak RSS over it. */
+  parallel: ParallelMeasurement & { peakRssBytes: number };
+  /** The same number of workers each training alone on its shard: the machine's ceiling. */
+  independent: IndependentMeasurement;
+}
+
+export interface OursParallelResult extends Common {
+  kind: 'parallel';
+  params: number;
+  /** Each round measures every worker count, in the case's order. */
+  rounds: { points: ParallelPointResult[] }[];
+}
+
+export type OursResult = OursTrainingResult | OursAugmentResult | OursParallelResult;
 
 async function runTraining(c: TrainingCase, monitor: MemoryMonitor) {
   const training = createTrainingStep(c.model, c.batch, c.chunk);
@@ -74,18 +100,52 @@ async function runAugment(c: AugmentCase, withTorch: boolean, monitor: MemoryMon
   }
 }
 
+async function runParallel(c: ParallelCase, monitor: MemoryMonitor) {
+  const rounds: OursParallelResult['rounds'] = [];
+  let params = 0;
+  for (let round = 1; round <= c.rounds; round++) {
+    const points: ParallelPointResult[] = [];
+    for (const workers of c.workers) {
+      const { result: parallel, peakRssBytes } = await withPeakRss(() =>
+        measureParallel(c.model, c.batch, workers, c.protocol, c.backend),
+      );
+      monitor.sample();
+      const leaks = parallel.tensorsLast.map((n, rank) => n - parallel.tensorsFirst[rank]!);
+      if (leaks.some((n) => n > 0)) {
+        throw new Error(`${c.id}: W=${workers}: the workers' steps leaked [${leaks.join(', ')}] tensors`);
+      }
+      if (!Number.isFinite(parallel.loss)) {
+        throw new Error(`${c.id}: W=${workers}: the loss became ${parallel.loss}`);
+      }
+      const independent = await measureIndependent(c.model, c.batch, workers, c.protocol);
+      monitor.sample();
+      params = parallel.params;
+      points.push({ workers, parallel: { ...parallel, peakRssBytes }, independent });
+      const perSecond = (2 * c.batch) / (median(parallel.stepMs) / 1000);
+      console.error(
+        `    round ${round}/${c.rounds}, W=${workers}: ${perSecond.toFixed(1)} img/s, ` +
+          `independent ${independent.imagesPerSecond.toFixed(1)} img/s`,
+      );
+    }
+    rounds.push({ points });
+  }
+  return { kind: 'parallel' as const, params, rounds };
+}
+
 async function main(): Promise<OursResult> {
   const [id] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (id === undefined) throw new Error('usage: run-case.ts <case id> [--quick] [--no-torch]');
   const c = findCase(id, process.argv.includes('--quick'));
-  const backend = c.kind === 'training' ? c.backend : 'wasm';
+  const backend = c.kind === 'augment' ? 'wasm' : c.backend;
   await setupBackend(backend);
   const onWasm = backend === 'wasm';
   const monitor = new MemoryMonitor();
   const measured =
     c.kind === 'training'
       ? await runTraining(c, monitor)
-      : await runAugment(c, !process.argv.includes('--no-torch'), monitor);
+      : c.kind === 'parallel'
+        ? await runParallel(c, monitor)
+        : await runAugment(c, !process.argv.includes('--no-torch'), monitor);
   return {
     id: c.id,
     backend: tf.getBackend(),
