@@ -26,6 +26,12 @@ export { excludeBatchNormAndBias, type VariableFilter } from './exclusions.js';
 export { useGlobalBatchNorm } from './global-batch-norm.js';
 export { LarsOptimizer, type LarsOptions, lars, type SgdOptions, sgd } from './lars.js';
 export { type PretrainContext, pretrain } from './pretrain.js';
+export {
+  pretrainReplicated,
+  type ReplicaChannel,
+  type ReplicatedPretrainContext,
+  type ReplicatedPretrainResult,
+} from './pretrain-replicated.js';
 export type {
   AugmentSpec,
   ReplicaInit,

@@ -36,10 +36,13 @@ export interface ReplicaMemory {
   numBytes: number;
   /** Size of its wasm heap (0 on other backends): the high-water mark of the wasm backend's memory. */
   wasmHeapBytes: number;
+  /** Bytes used on its JavaScript heap (Node: its isolate's `heapUsed`; 0 where unknown). */
+  jsHeapBytes: number;
 }
 
-/** Requests from the coordinator, each answered with one {@link ReplicaReply}. */
+/** Requests from the coordinator, each answered with one {@link ReplicaReply}; `init` comes first. */
 export type ReplicaRequest =
+  | { type: 'init'; init: ReplicaInit }
   | { type: 'restore'; files: Map<string, Uint8Array> }
   | { type: 'step'; step: number; images: Float32Array; shape: number[]; lr: number; rng: RngState }
   | { type: 'checkpoint'; state: TrainingState }

@@ -6,13 +6,7 @@ import type { CheckpointFiles } from './checkpoint-sink.js';
 import { type AugmentFn, contrastiveUpdate, lossFunction, type UpdateContext } from './contrastive-update.js';
 import { createOptimizer } from './create-optimizer.js';
 import { useGlobalBatchNorm } from './global-batch-norm.js';
-import type {
-  AugmentSpec,
-  ReplicaInit,
-  ReplicaMemory,
-  ReplicaPort,
-  ReplicaRequest,
-} from './replica-protocol.js';
+import type { AugmentSpec, ReplicaMemory, ReplicaPort, ReplicaRequest } from './replica-protocol.js';
 import { assertReplicasInSync } from './replica-sync.js';
 import { SharedMemoryCollective } from './shared-memory-collective.js';
 
@@ -36,7 +30,13 @@ async function buildAugment(spec: AugmentSpec, replica: { rank: number; size: nu
 function memory(): ReplicaMemory {
   const { numTensors, numBytes } = tf.memory();
   const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
-  return { numTensors, numBytes, wasmHeapBytes: wasm?.HEAPU8?.byteLength ?? 0 };
+  const node = (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process;
+  return {
+    numTensors,
+    numBytes,
+    wasmHeapBytes: wasm?.HEAPU8?.byteLength ?? 0,
+    jsHeapBytes: node?.memoryUsage?.().heapUsed ?? 0,
+  };
 }
 
 function transferables(files: CheckpointFiles): Transferable[] {
@@ -44,11 +44,13 @@ function transferables(files: CheckpointFiles): Transferable[] {
 }
 
 /**
- * One replica of a data-parallel run, inside a worker: it sets up its backend, loads the initial model,
- * joins the collective, and then answers the coordinator's requests one at a time (a step on its shard,
- * a checkpoint, the final weights). Any error is reported to the coordinator, which ends the run.
+ * One replica of a data-parallel run (`pretrainReplicated`), inside a worker: it waits for its `init`,
+ * sets up its backend, loads the initial model, joins the collective, and then answers the coordinator's
+ * requests one at a time (a step on its shard, a checkpoint, the weights). Any error is reported to the
+ * coordinator, which ends the run. A worker module only has to hand over its messaging as the port:
+ * `runReplica({ post: (m, t) => self.postMessage(m, t), onMessage: (h) => { self.onmessage = (e) => h(e.data) } })`.
  */
-export async function runReplica(init: ReplicaInit, port: ReplicaPort): Promise<void> {
+export async function runReplica(port: ReplicaPort): Promise<void> {
   const fail = (error: unknown) => {
     const e = error instanceof Error ? error : new Error(String(error));
     port.post({ type: 'error', message: e.message, stack: e.stack });
@@ -66,6 +68,11 @@ export async function runReplica(init: ReplicaInit, port: ReplicaPort): Promise<
   };
 
   try {
+    const first = await next();
+    if (first.type !== 'init') {
+      throw new SimclrError(`runReplica: the first request must be 'init', got '${first.type}'`);
+    }
+    const { init } = first;
     await setupBackend(init.backend);
     const model = await decodeModel(new Map(Object.entries(init.model).map(([k, v]) => [k, toBytes(v)])));
     const collective = new SharedMemoryCollective(init.memory, init.rank);
@@ -116,6 +123,8 @@ export async function runReplica(init: ReplicaInit, port: ReplicaPort): Promise<
           port.post({ type: 'files', files }, transferables(files));
           break;
         }
+        case 'init':
+          throw new SimclrError('runReplica: init came twice');
         case 'close':
           optimizer.dispose();
           model.dispose();

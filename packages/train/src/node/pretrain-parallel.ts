@@ -1,276 +1,53 @@
-import type { Worker } from 'node:worker_threads';
-import { type BackendName, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
 import { resolveWorkerCount, startWorker } from '@simclr/core/node';
-import type { Dataset } from '@simclr/data';
-import type { SimCLRModel } from '@simclr/models';
-import * as tf from '@tensorflow/tfjs-core';
-import { encodeModel, readTrainingState, writeModelWeights } from '../checkpoint-payload.js';
-import type { CheckpointFiles, CheckpointSink } from '../checkpoint-sink.js';
-import { type PretrainConfigInput, parsePretrainConfig } from '../config.js';
-import type {
-  AugmentSpec,
-  ReplicaInit,
-  ReplicaMemory,
-  ReplicaReply,
-  ReplicaRequest,
-} from '../replica-protocol.js';
-import { abortSharedMemory, createSharedMemory, type SharedMemory } from '../shared-memory-collective.js';
+import type { PretrainConfigInput } from '../config.js';
 import {
-  type EpochSummary,
-  type PretrainResult,
-  runTrainingLoop,
-  type StepMetrics,
-  type StepRunner,
-} from '../training-loop.js';
+  pretrainReplicated,
+  type ReplicaChannel,
+  type ReplicatedPretrainContext,
+  type ReplicatedPretrainResult,
+} from '../pretrain-replicated.js';
+import type { ReplicaReply } from '../replica-protocol.js';
 
 /** Everything `pretrainParallel` works on besides the JSON-able config. */
-export interface ParallelPretrainContext {
-  /**
-   * The initial weights, copied to every worker. The workers' weights are copied back into it before every
-   * `onEpoch` call (so an epoch-end monitor such as `knnMonitor` sees them) and when the run ends.
-   */
-  model: SimCLRModel;
-  /** Images to learn from, read on this thread; each step's batch is split evenly over the workers. */
-  dataset: Dataset;
-  /** How each worker builds the augmentation it applies twice per image (see {@link AugmentSpec}). */
-  augment: AugmentSpec;
-  /** Number of workers, or `'auto'` for one per core (`os.availableParallelism()`). Default 'auto'. */
+export interface ParallelPretrainContext extends Omit<ReplicatedPretrainContext, 'workers' | 'spawn'> {
+  /** Number of worker threads, or `'auto'` for one per core (`os.availableParallelism()`). Default 'auto'. */
   workers?: number | 'auto';
-  /** The workers' backend. Default: the backend active on this thread (`tf.getBackend()`). */
-  backend?: BackendName | BackendName[];
-  /**
-   * Normalise batch norm with the statistics of the whole global batch, reduced across workers (the
-   * official code's `global_bn`). Default false: each worker normalises with its shard's statistics, and
-   * the moving statistics are averaged across workers after every step.
-   */
-  globalBatchNorm?: boolean;
-  /** Steps between two checks that all workers hold bit-identical weights (0: never). Default 100. */
-  syncCheckEvery?: number;
-  /** Where checkpoints go (and come from, with `resume: 'auto'`); written by this thread. Default none. */
-  checkpoints?: CheckpointSink;
-  onStep?: (metrics: StepMetrics) => void | Promise<void>;
-  onEpoch?: (summary: EpochSummary) => void | Promise<void>;
-  /** After every step, each worker's memory (index = worker). */
-  onWorkerMemory?: (memory: ReplicaMemory[]) => void;
-  /** When it aborts, the current step finishes, a checkpoint is written and `pretrainParallel` returns. */
-  signal?: AbortSignal;
-  onWarning?: (message: string) => void;
 }
 
 /** How a parallel run ended. */
-export interface ParallelPretrainResult extends PretrainResult {
-  /** Workers that trained. */
-  workers: number;
-  /** Each worker's largest memory figures over the run. */
-  peakMemory: ReplicaMemory[];
-}
+export type ParallelPretrainResult = ReplicatedPretrainResult;
 
-type Reply<T extends ReplicaReply['type']> = Extract<ReplicaReply, { type: T }>;
-
-/** One worker thread and the request it is answering. */
-class WorkerHandle {
-  private pending: { resolve: (r: ReplicaReply) => void; reject: (e: Error) => void } | undefined;
-  private failure: Error | undefined;
-  private closing = false;
-  readonly peak: ReplicaMemory = { numTensors: 0, numBytes: 0, wasmHeapBytes: 0 };
-  readonly ready: Promise<Reply<'ready'>>;
-
-  constructor(
-    private readonly worker: Worker,
-    readonly rank: number,
-    private readonly size: number,
-    private readonly onFailure: (e: Error) => void,
-  ) {
-    this.ready = new Promise((resolve, reject) => {
-      this.pending = { resolve: resolve as (r: ReplicaReply) => void, reject };
-    });
-    worker.on('message', (m: ReplicaReply) => {
-      if (m.type === 'error') return this.fail(`failed: ${m.message}`, m.stack);
-      if ('memory' in m) this.track(m.memory);
-      const p = this.pending;
-      this.pending = undefined;
-      p?.resolve(m);
-    });
-    worker.on('error', (e) => this.fail(`failed: ${e.message}`, e.stack));
-    worker.on('exit', (code) => {
-      if (!this.closing || this.pending !== undefined) this.fail(`exited with code ${code}`);
-    });
-  }
-
-  request<T extends ReplicaReply['type']>(
-    message: ReplicaRequest,
-    transfer: Transferable[] = [],
-  ): Promise<Reply<T>> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve: resolve as (r: ReplicaReply) => void, reject };
-      this.worker.postMessage(message, transfer as never);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    if (this.failure === undefined) {
-      try {
-        await Promise.race([this.request({ type: 'close' }), new Promise((r) => setTimeout(r, 10_000))]);
-      } catch {
-        // Already reported through the run's error.
-      }
-    }
-    await this.worker.terminate();
-  }
-
-  private track(m: ReplicaMemory): void {
-    this.peak.numTensors = Math.max(this.peak.numTensors, m.numTensors);
-    this.peak.numBytes = Math.max(this.peak.numBytes, m.numBytes);
-    this.peak.wasmHeapBytes = Math.max(this.peak.wasmHeapBytes, m.wasmHeapBytes);
-  }
-
-  private fail(what: string, stack?: string): void {
-    if (this.failure !== undefined) return;
-    const error = new SimclrError(`pretrainParallel: worker ${this.rank} of ${this.size} ${what}`);
-    if (stack !== undefined) error.stack = `${error.message}\n${stack}`;
-    this.failure = error;
-    const p = this.pending;
-    this.pending = undefined;
-    p?.reject(error);
-    if (!this.closing) this.onFailure(error);
-  }
-}
-
-/** Floats the largest collective carries: every weight (gradients, checksums) or a shard's embeddings. */
-function collectiveCapacity(model: SimCLRModel, shard: number): number {
-  const weights = [...model.encoder.weights, ...model.head.weights].reduce(
-    (n, w) => n + (w.read() as tf.Variable).size,
-    0,
-  );
-  const zDim = model.head.outputs[0]!.shape[1] ?? 1;
-  return Math.max(weights, shard * zDim, 2);
-}
-
-function toMap(files: CheckpointFiles): Map<string, Uint8Array> {
-  return new Map(
-    Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? new TextEncoder().encode(v) : v]),
-  );
+/** Starts worker thread `rank` on `replica-worker.js` and wraps it as a {@link ReplicaChannel}. */
+function spawnThread(): ReplicaChannel {
+  const worker = startWorker(new URL('./replica-worker.js', import.meta.url), undefined);
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer as never),
+    onMessage: (handler) => worker.on('message', (m: ReplicaReply) => handler(m)),
+    onFailure: (handler) => {
+      worker.on('error', (e) => handler(`failed: ${e.message}`, e.stack));
+      worker.on('exit', (code) => handler(`exited with code ${code}`));
+    },
+    terminate: () => worker.terminate(),
+  };
 }
 
 /**
- * SimCLR pretraining on W workers (Node `worker_threads`), each a whole tfjs instance training the same
- * model on its shard of every batch: the step of `pretrain`, made data-parallel. The workers' embeddings
- * are all-gathered so the loss sees all 2·batchSize views as negatives, with the exact gradient flowing
- * back to each worker's own embeddings (the official code's cross-replica concat); their gradients are
- * summed through shared memory and every worker applies the same update. Data order, learning-rate
- * schedule, checkpoints, resume, the abort signal and the stop on a non-finite loss are `pretrain`'s: the
- * loop runs on this thread and checkpoints are written here, once for the whole run. A run can resume
- * from a checkpoint written with another worker count.
+ * SimCLR pretraining on every core: `pretrainReplicated` on Node `worker_threads`, one whole tfjs
+ * instance per thread, each training the same model on its shard of every batch. The workers'
+ * embeddings are all-gathered so the loss sees all 2·batchSize views as negatives, with the exact gradient
+ * flowing back to each worker's own embeddings (the official code's cross-replica concat); their
+ * gradients are summed through shared memory and every worker applies the same update. Data order,
+ * learning-rate schedule, checkpoints, resume, the abort signal and the stop on a non-finite loss are
+ * `pretrain`'s: the loop runs on this thread and checkpoints are written here, once for the whole run. A
+ * run can resume from a checkpoint written with another worker count.
  *
  * @throws SimclrError on a bad config, a batch size that the workers do not divide, or a worker that fails
  * or exits (naming the worker); the checkpoints written before stay valid.
  */
 export async function pretrainParallel(
-  configInput: PretrainConfigInput,
+  config: PretrainConfigInput,
   context: ParallelPretrainContext,
 ): Promise<ParallelPretrainResult> {
-  const config = parsePretrainConfig(configInput);
-  const size = resolveWorkerCount(context.workers, 'pretrainParallel: workers');
-  if (config.batchSize % size !== 0) {
-    throw new SimclrError(
-      `pretrainParallel: config.batchSize (${config.batchSize}) must be a multiple of the number of workers (${size})`,
-    );
-  }
-  const syncCheckEvery = context.syncCheckEvery ?? 100;
-  const shard = config.batchSize / size;
-  const { model } = context;
-  const memory: SharedMemory = createSharedMemory(size, collectiveCapacity(model, shard));
-  const modelFiles = await encodeModel(model);
-  let failure: Error | undefined;
-  const onFailure = (e: Error) => {
-    failure ??= e;
-    abortSharedMemory(memory);
-  };
-  const handles = Array.from({ length: size }, (_, rank) => {
-    const init: ReplicaInit = {
-      rank,
-      memory,
-      backend: context.backend ?? (tf.getBackend() as BackendName),
-      config,
-      model: modelFiles,
-      augment: context.augment,
-      globalBatchNorm: context.globalBatchNorm ?? false,
-      syncCheckEvery,
-    };
-    return new WorkerHandle(
-      startWorker(new URL('./replica-worker.js', import.meta.url), init),
-      rank,
-      size,
-      onFailure,
-    );
-  });
-  /** Sends one request to every worker; the first failure (the cause, not the aborts it set off) wins. */
-  const all = async <T extends ReplicaReply['type']>(
-    make: (rank: number) => [ReplicaRequest, Transferable[]?],
-  ) => {
-    const replies = await Promise.allSettled(handles.map((h) => h.request<T>(...make(h.rank))));
-    if (failure !== undefined) throw failure;
-    return replies.map((r) => (r as PromiseFulfilledResult<Reply<T>>).value);
-  };
-
-  let step = 0;
-  const runner: StepRunner = {
-    async restore(files) {
-      await all(() => [{ type: 'restore', files }]);
-      step = readTrainingState(files).step;
-    },
-    async step(images: ImageBatch, lr: number, rng: Rng) {
-      const data = (await images.data()) as Float32Array;
-      const [, h, w, c] = images.shape;
-      const per = shard * h * w * c;
-      step++;
-      const replies = await all<'stepped'>((rank) => {
-        const part = data.slice(rank * per, (rank + 1) * per);
-        return [
-          { type: 'step', step, images: part, shape: [shard, h, w, c], lr, rng: rng.fork().getState() },
-          [part.buffer],
-        ];
-      });
-      context.onWorkerMemory?.(replies.map((r) => r.memory));
-      return { loss: replies[0]!.loss, accuracy: replies[0]!.accuracy };
-    },
-    async checkpoint(state) {
-      const reply = await handles[0]!.request<'files'>({ type: 'checkpoint', state });
-      return reply.files;
-    },
-  };
-
-  try {
-    const ready = await Promise.allSettled(handles.map((h) => h.ready));
-    if (failure !== undefined) throw failure;
-    void ready;
-    const syncModel = async () => {
-      const { files } = await handles[0]!.request<'files'>({ type: 'weights' });
-      writeModelWeights(toMap(files), model);
-    };
-    const { onEpoch } = context;
-    const result = await runTrainingLoop(
-      config,
-      {
-        ...context,
-        onEpoch:
-          onEpoch === undefined
-            ? undefined
-            : async (summary) => {
-                await syncModel();
-                await onEpoch(summary);
-              },
-      },
-      runner,
-    );
-    await syncModel();
-    return { ...result, workers: size, peakMemory: handles.map((h) => ({ ...h.peak })) };
-  } catch (error) {
-    throw failure ?? error;
-  } finally {
-    if (failure !== undefined) abortSharedMemory(memory);
-    await Promise.all(handles.map((h) => h.close()));
-  }
+  const workers = resolveWorkerCount(context.workers, 'pretrainParallel: workers');
+  return pretrainReplicated(config, { ...context, workers, spawn: spawnThread }, 'pretrainParallel');
 }
