@@ -22,6 +22,8 @@ export interface EvalContext {
   wantEmbeddings: boolean;
   /** Progress lines (stderr, unless --quiet). */
   say: (line: string) => void;
+  /** Worker threads that encode images and search kNN neighbours (--workers); undefined: this thread. */
+  workers?: number | 'auto';
 }
 
 /** What an evaluation measured. */

@@ -82,6 +82,24 @@ describe('simclr eval', () => {
     expect(record.result.top5).toBeGreaterThanOrEqual(record.result.top1);
   });
 
+  it('--workers 2 encodes the splits and searches the neighbours on two worker threads, with the same result', async () => {
+    // 128 images in batches of 24: 6 batches, 3 per worker, the last one short.
+    const args = ['eval', 'knn', '-c', run, '--k=10', '--batch-size=24', '--json'];
+    const single = await runCli(...args, '-q');
+    expect(single.code, single.err).toBe(0);
+    const parallel = await runCli(...args, '--workers', '2');
+    expect(parallel.code, parallel.err).toBe(0);
+    expect(parallel.err).toMatch(/backend wasm, 2 worker threads\n/);
+    const record = (r: { out: string }) => JSON.parse(r.out) as EvalRecord;
+    expect(record(parallel).result).toEqual(record(single).result);
+
+    const linearArgs = ['eval', 'linear', '-c', run, '--max-iterations=5', '-b', '24', '--json', '-q'];
+    const linear = await runCli(...linearArgs);
+    const linearParallel = await runCli(...linearArgs, '--workers=2');
+    expect(linearParallel.code, linearParallel.err).toBe(0);
+    expect(record(linearParallel).result).toEqual(record(linear).result);
+  });
+
   it('linear reports test and train top-1, iterations and convergence', async () => {
     const { code, out, err } = await runCli('eval', 'linear', '--checkpoint', run, '--quiet');
     expect(code, err).toBe(0);
@@ -331,6 +349,14 @@ describe('simclr eval', () => {
       expect(size.err).toContain('the model takes 16×16×3 images, but synthetic gives 24×24×3');
     });
 
+    it('a --workers that is neither a positive integer nor auto', async () => {
+      for (const value of ['0', 'two', '1.5']) {
+        const { code, err } = await runCli('eval', 'knn', '-c', run, `--workers=${value}`);
+        expect(code).toBe(2);
+        expect(err).toContain(`--workers must be an integer >= 1 or "auto", got "${value}"`);
+      }
+    });
+
     it('an unknown flag, and a bad dataset name', async () => {
       const flag = await runCli('eval', 'linear', '-c', run, '--lr=1');
       expect(flag.code).toBe(2);
@@ -347,6 +373,8 @@ describe('simclr eval', () => {
     for (const kind of ['knn', 'linear', 'finetune']) expect(overview.out).toContain(`  ${kind} `);
     const knn = await runCli('eval', 'knn', '--help');
     expect(knn.out).toMatch(/--k N\s+neighbours that vote/);
+    expect(knn.out).toMatch(/--workers N\|auto\s+worker threads that encode images/);
+    expect(overview.out).toContain('--workers N|auto splits the encoding');
     const finetune = await runCli('eval', 'finetune', '-h');
     expect(finetune.out).toMatch(/--label-fraction F\s+labels used: 0\.01 \| 0\.1 \| 1/);
   });

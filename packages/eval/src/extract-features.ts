@@ -1,8 +1,8 @@
-import { assertNumber, describeValue, SimclrError } from '@simclr/core';
+import { assertNumber, SimclrError } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Encoder, encodeImages, encoderModel } from './encoder.js';
-import { assertOptionalFunction, assertOptions } from './internal/validate.js';
+import { assertLabelledDataset, assertOptionalFunction, assertOptions } from './internal/validate.js';
 
 /** Options of {@link extractFeatures}. */
 export interface ExtractFeaturesOptions {
@@ -45,14 +45,7 @@ export async function extractFeatures(
   const { batchSize = 256, onProgress } = options;
   assertNumber(batchSize, 'batchSize', { min: 1, integer: true });
   assertOptionalFunction(onProgress, 'onProgress');
-  if (dataset === null || typeof dataset !== 'object' || typeof dataset.batches !== 'function') {
-    throw new SimclrError(`dataset must be a Dataset from @simclr/data, got ${describeValue(dataset)}`);
-  }
-  if (dataset.numClasses === undefined) {
-    throw new SimclrError(
-      'dataset must have labels (numClasses is unset): evaluation needs a class per image',
-    );
-  }
+  assertLabelledDataset(dataset);
   const total = dataset.size;
   const labels = new Int32Array(total);
   let values: Float32Array | undefined;

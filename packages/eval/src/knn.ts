@@ -1,7 +1,6 @@
-import { assertNumber, SimclrError } from '@simclr/core';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { knnVotes, resolveKnnOptions } from './internal/knn-votes.js';
 import { scoreRanks } from './internal/score-ranks.js';
-import { assertFeatures, assertOptions, readLabels, resolveNumClasses } from './internal/validate.js';
 
 /** Options of {@link knnEvaluate}. */
 export interface KnnOptions {
@@ -37,8 +36,6 @@ export interface KnnResult {
   predictions: Int32Array;
 }
 
-const CHUNK_FLOATS = 2 ** 24;
-
 /**
  * Weighted k-nearest-neighbour classification by cosine similarity, the monitor of self-supervised
  * training (Wu et al. 2018; the kNN monitor of lightly and solo-learn): each test row's k most similar
@@ -52,65 +49,9 @@ const CHUNK_FLOATS = 2 ** 24;
  * count differs from the rows or that are not integers in `0 … numClasses-1`, k outside 1 … N, τ <= 0.
  */
 export async function knnEvaluate(options: KnnOptions): Promise<KnnResult> {
-  assertOptions(options);
-  const { trainFeatures, testFeatures, k = 200, temperature = 0.1 } = options;
-  assertFeatures(trainFeatures, 'trainFeatures');
-  assertFeatures(testFeatures, 'testFeatures');
-  const [n, d] = trainFeatures.shape;
-  const m = testFeatures.shape[0];
-  if (testFeatures.shape[1] !== d) {
-    throw new SimclrError(
-      `testFeatures must have as many columns as trainFeatures (${d}), got shape [${testFeatures.shape.join(',')}]`,
-    );
-  }
-  assertNumber(k, 'k', { min: 1, max: n, integer: true });
-  assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
-  const { chunkSize = Math.max(1, Math.floor(CHUNK_FLOATS / n)) } = options;
-  assertNumber(chunkSize, 'chunkSize', { min: 1, integer: true });
-  const trainLabels = await readLabels(options.trainLabels, 'trainLabels', n);
-  const testLabels = await readLabels(options.testLabels, 'testLabels', m);
-  const numClasses = resolveNumClasses(options.numClasses, [
-    { name: 'trainLabels', labels: trainLabels },
-    { name: 'testLabels', labels: testLabels },
-  ]);
-
-  // The training rows are scaled after the product instead of normalised up front, which spares a copy
-  // of the (possibly large) training features; and the product is taken as trainFeatures · unitᵀ, since
-  // wasm runs a matMul with a transposed operand in a scalar loop and only transposes small tensors here.
-  const inverseNorms = tf.tidy(() =>
-    tf.div(1, tf.maximum(tf.sqrt(tf.sum(tf.square(trainFeatures), 1, true)), 1e-12)),
-  );
-  const scores = new Float64Array(m * numClasses);
-  try {
-    for (let start = 0; start < m; start += chunkSize) {
-      const rows = Math.min(chunkSize, m - start);
-      const top = tf.tidy(() => {
-        const query = tf.slice(testFeatures, [start, 0], [rows, d]);
-        const unit = tf.div(query, tf.maximum(tf.sqrt(tf.sum(tf.square(query), 1, true)), 1e-12));
-        const similarity = tf.transpose(tf.mul(tf.matMul(trainFeatures, tf.transpose(unit)), inverseNorms));
-        return tf.topk(similarity, k, true);
-      });
-      let values: ArrayLike<number>;
-      let indices: ArrayLike<number>;
-      try {
-        [values, indices] = await Promise.all([top.values.data(), top.indices.data()]);
-      } finally {
-        tf.dispose([top.values, top.indices]);
-      }
-      for (let r = 0; r < rows; r++) {
-        const offset = (start + r) * numClasses;
-        // Weights relative to the nearest neighbour's: the same ranking as exp(sim/τ), without overflow
-        // for small τ.
-        const nearest = values[r * k]!;
-        for (let j = 0; j < k; j++) {
-          const neighbour = indices[r * k + j]!;
-          scores[offset + trainLabels[neighbour]!]! += Math.exp((values[r * k + j]! - nearest) / temperature);
-        }
-      }
-    }
-  } finally {
-    inverseNorms.dispose();
-  }
-  const { top1Hits, top5Hits, predictions } = scoreRanks(scores, testLabels, numClasses);
+  const setup = await resolveKnnOptions(options);
+  const scores = await knnVotes(setup);
+  const { top1Hits, top5Hits, predictions } = scoreRanks(scores, setup.testLabels, setup.numClasses);
+  const m = setup.testLabels.length;
   return { top1: top1Hits / m, top5: top5Hits / m, predictions };
 }

@@ -1,2 +1,8 @@
 export { type AugmentationGridOptions, augmentationGridPng } from './node/augmentation-grid.js';
+export {
+  type ExtractFeaturesParallelOptions,
+  extractFeaturesParallel,
+} from './node/extract-features-parallel.js';
+export { type KnnParallelOptions, knnEvaluateParallel } from './node/knn-evaluate-parallel.js';
+export type { WorkerOptions } from './node/worker-options.js';
 export { type WriteReportOptions, type WrittenReport, writeReport } from './node/write-report.js';

@@ -1,7 +1,8 @@
 import { compose, randomHorizontalFlip, randomResizedCrop } from '@simclr/augment';
 import { createRng } from '@simclr/core';
 import { type Dataset, subset } from '@simclr/data';
-import { balancedSubset, extractFeatures, fineTune } from '@simclr/eval';
+import { balancedSubset, fineTune } from '@simclr/eval';
+import { encodeDataset } from '../encode-splits.js';
 import type { EvalKind, EvalOutcome } from '../eval-kind.js';
 import { numberFlag } from '../flags.js';
 import { percent } from '../percent.js';
@@ -76,7 +77,7 @@ export const fineTuneEval: EvalKind = {
     const learningRate = numberFlag(values['lr'], 'lr', { min: 0 });
     if (learningRate === 0) throw new UsageError('--lr must be > 0, got 0');
 
-    return async ({ model, train, test, seed, wantEmbeddings, say }): Promise<EvalOutcome> => {
+    return async ({ model, train, test, seed, wantEmbeddings, say, workers }): Promise<EvalOutcome> => {
       const rng = createRng(seed);
       // Forked whether or not it is used, so that --report leaves the fine-tuning's random choices alone.
       const embeddingRng = rng.fork();
@@ -87,7 +88,7 @@ export const fineTuneEval: EvalKind = {
           .shuffle(Array.from({ length: test.size }, (_, i) => i))
           .slice(0, EMBEDDING_POINTS)
           .sort((a, b) => a - b);
-        const { features, labels } = await extractFeatures(model, subset(test, shown));
+        const { features, labels } = await encodeDataset(model, subset(test, shown), 256, workers);
         embeddings = { features, labels };
       }
       try {

@@ -1,4 +1,5 @@
 import { knnEvaluate } from '@simclr/eval';
+import { knnEvaluateParallel } from '@simclr/eval/node';
 import { encodeSplits } from '../encode-splits.js';
 import type { EvalKind } from '../eval-kind.js';
 import { numberFlag } from '../flags.js';
@@ -27,15 +28,15 @@ export const knnEval: EvalKind = {
     const temperature = numberFlag(values['temperature'], 'temperature') ?? 0.1;
     if (temperature <= 0) throw new UsageError(`--temperature must be > 0, got ${temperature}`);
     const batchSize = numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 1 }) ?? 256;
-    return async ({ model, train, test, wantEmbeddings, say }) => {
+    return async ({ model, train, test, wantEmbeddings, say, workers }) => {
       if (givenK !== undefined && givenK > train.size) {
         throw new UsageError(`--k must be at most the train split's size (${train.size}), got ${givenK}`);
       }
       const k = givenK ?? Math.min(DEFAULT_K, train.size);
-      const features = await encodeSplits(model, { train, test }, batchSize, say);
+      const features = await encodeSplits(model, { train, test }, batchSize, say, workers);
       let handedOver = false;
       try {
-        const { top1, top5 } = await knnEvaluate({
+        const options = {
           trainFeatures: features.train.features,
           trainLabels: features.train.labels,
           testFeatures: features.test.features,
@@ -43,7 +44,10 @@ export const knnEval: EvalKind = {
           k,
           temperature,
           numClasses: features.train.numClasses,
-        });
+        };
+        const { top1, top5 } = await (workers === undefined
+          ? knnEvaluate(options)
+          : knnEvaluateParallel({ ...options, workers }));
         handedOver = wantEmbeddings;
         return {
           protocol: `kNN (k ${k}${givenK === undefined && k < DEFAULT_K ? ', all train images' : ''}, temperature ${temperature})`,

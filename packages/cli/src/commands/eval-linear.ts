@@ -28,8 +28,8 @@ export const linearEval: EvalKind = {
     const maxIterations =
       numberFlag(values['max-iterations'], 'max-iterations', { integer: true, min: 1 }) ?? 1000;
     const batchSize = numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 1 }) ?? 256;
-    return async ({ model, train, test, wantEmbeddings, say }) => {
-      const features = await encodeSplits(model, { train, test }, batchSize, say);
+    return async ({ model, train, test, wantEmbeddings, say, workers }) => {
+      const features = await encodeSplits(model, { train, test }, batchSize, say, workers);
       let handedOver = false;
       try {
         say(`fitting the linear classifier on ${features.train.features.shape[1]}-dimensional features`);

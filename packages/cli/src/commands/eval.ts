@@ -1,13 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setupBackend } from '@simclr/core';
+import { resolveWorkerCount } from '@simclr/core/node';
 import { loadSimCLRModel } from '@simclr/models';
 import { fileSystem } from '@simclr/models/node';
 import { loadEvalSplits } from '../eval-data.js';
 import { EVAL_KINDS, type EvalKind, type EvalKindName } from '../eval-kind.js';
 import type { EvalRecord } from '../eval-record.js';
 import { writeEvalReport } from '../eval-report.js';
-import { choiceFlag, type FlagSpec, formatHelp, numberFlag, parseFlags, stringFlag } from '../flags.js';
+import {
+  choiceFlag,
+  type FlagSpec,
+  formatHelp,
+  numberFlag,
+  parseFlags,
+  stringFlag,
+  workersFlag,
+} from '../flags.js';
 import { formatRows } from '../format-rows.js';
 import { type Io, processIo } from '../io.js';
 import { resolveModel } from '../resolve-model.js';
@@ -50,6 +59,11 @@ const COMMON_FLAGS: Record<string, FlagSpec> = {
   },
   seed: { type: 'string', value: 'N', help: "seed of every random choice (default: the run's, else 0)" },
   backend: { type: 'string', value: 'NAME', help: `${BACKENDS.join(' | ')} (default auto)` },
+  workers: {
+    type: 'string',
+    value: 'N|auto',
+    help: 'worker threads that encode images (knn: and search neighbours); auto: one per core (default: none)',
+  },
   json: { type: 'boolean', help: 'print the result as JSON instead of a table' },
   report: { type: 'boolean', help: 'also write an HTML report with figures into DIR/report' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
@@ -74,6 +88,11 @@ Evaluates a pretrained encoder's representation on a labelled train and test spl
 directory written by 'simclr pretrain --out' (its final model, else its newest valid checkpoint), one
 checkpoint directory, or a directory holding model.json. The result is printed and written to
 DIR/eval-<kind>.json; --report also writes DIR/report/report.html.
+
+--workers N|auto splits the encoding of the images (and the kNN search) over N worker threads, each
+running the backend of --backend, with the same result; finetune uses them only for the test images
+that --report shows. Without --workers everything runs on this thread. The tensorflow backend uses
+every core already and ignores --workers.
 
 Evaluations:
 ${EVAL_KINDS.map((k) => `  ${k.padEnd(10)} ${KINDS[k].summary}`).join('\n')}
@@ -132,6 +151,7 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
     );
   }
   const backendName = choiceFlag(values['backend'], 'backend', BACKENDS) ?? 'auto';
+  const workersWanted = workersFlag(values['workers']);
   const evaluate = kind.prepare(values);
   const quiet = values['quiet'] === true;
   const say = (line: string) => {
@@ -142,6 +162,10 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   const resolved = await resolveModel(dir, (m) => say(`warning: ${m}`));
   const seed = numberFlag(values['seed'], 'seed', { integer: true, min: 0 }) ?? resolved.config?.seed ?? 0;
   const backend = await setupBackend(backendName);
+  // tfjs-node loads in one thread per process only (tensorflow/tfjs#8388), and it uses every core already.
+  const workers = backend.name === 'tensorflow' ? undefined : workersWanted;
+  if (workers !== workersWanted)
+    say('warning: --workers ignored: the tensorflow backend uses every core already');
   const model = await loadSimCLRModel(fileSystem(resolved.modelDir));
   try {
     const [, modelHeight, modelWidth, modelChannels] = model.encoder.inputs[0]!.shape;
@@ -161,10 +185,18 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
     }
     say(
       `simclr ${command}: ${resolved.modelDir}${resolved.step !== null ? ` (step ${resolved.step})` : ''} on ${options.dataset} ` +
-        `(${splits.train.size} train, ${splits.test.size} test images), backend ${backend.name}`,
+        `(${splits.train.size} train, ${splits.test.size} test images), backend ${backend.name}` +
+        (workers === undefined ? '' : `, ${resolveWorkerCount(workers)} worker threads`),
     );
     const report = values['report'] === true;
-    const outcome = await evaluate({ model, ...splits, seed, wantEmbeddings: report, say });
+    const outcome = await evaluate({
+      model,
+      ...splits,
+      seed,
+      wantEmbeddings: report,
+      say,
+      ...(workers !== undefined && { workers }),
+    });
     try {
       const record: EvalRecord = {
         kind: kind.name,

@@ -1,4 +1,5 @@
 import { assertDtype, assertFinite, assertRank, describeValue, SimclrError } from '@simclr/core';
+import type { Dataset } from '@simclr/data';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Throws unless `options` is a plain object. */
@@ -83,5 +84,22 @@ export function resolveNumClasses(
 export function assertOptionalFunction(value: unknown, name: string): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new SimclrError(`${name} must be a function, got ${describeValue(value)}`);
+  }
+}
+
+/** Throws unless `dataset` is a `Dataset` with labels. */
+export function assertLabelledDataset(dataset: unknown): asserts dataset is Dataset & { numClasses: number } {
+  if (
+    dataset === null ||
+    typeof dataset !== 'object' ||
+    typeof (dataset as Dataset).batches !== 'function' ||
+    typeof (dataset as Dataset).get !== 'function'
+  ) {
+    throw new SimclrError(`dataset must be a Dataset from @simclr/data, got ${describeValue(dataset)}`);
+  }
+  if ((dataset as Dataset).numClasses === undefined) {
+    throw new SimclrError(
+      'dataset must have labels (numClasses is unset): evaluation needs a class per image',
+    );
   }
 }
