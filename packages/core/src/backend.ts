@@ -5,7 +5,7 @@ import { SimclrError } from './errors.js';
 import { registerTrainingKernels } from './kernels/register-training-kernels.js';
 import type { BackendInfo, BackendName } from './types.js';
 
-const BACKENDS: readonly BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'native', 'wasm', 'cpu'];
 const ACCELERATED: ReadonlySet<BackendName> = new Set(['tensorflow', 'webgpu', 'webgl']);
 const TFJS_VERSION = '4.22.0';
 
@@ -14,15 +14,69 @@ const PACKAGES: Record<BackendName, readonly string[]> = {
   tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
   webgpu: ['@tensorflow/tfjs-backend-webgpu'],
   webgl: ['@tensorflow/tfjs-backend-webgl'],
+  native: ['@tensorflow/tfjs-backend-wasm'],
   wasm: ['@tensorflow/tfjs-backend-wasm'],
   cpu: ['@tensorflow/tfjs-backend-cpu'],
 };
 
+/** The part of `@simclr/native` that `setupBackend` uses (imported on demand: it is optional). */
+export interface NativeModule {
+  nativeStatus(): { available: boolean; reason?: string };
+  activateNativeKernels(options?: { threads?: number }): unknown;
+  deactivateNativeKernels(): void;
+}
+
+const NATIVE_PACKAGE = '@simclr/native';
+let nativeModule: NativeModule | undefined;
+/** The name the last successful `setupBackend` activated. */
+let active: BackendName | undefined;
+let warnedNative = false;
+
+/**
+ * Makes `setupBackend` use `module` for the `native` backend. `@simclr/native` calls it when imported, so
+ * an app that imports it gets it wherever it is installed.
+ */
+export function provideNativeKernels(module: NativeModule): void {
+  nativeModule = module;
+}
+
+/**
+ * Imports `@simclr/native` as this package sees it (an npm install puts both side by side) or, when that
+ * fails (a pnpm workspace keeps each package's dependencies apart), as the program's main module sees it.
+ */
+async function importNative(): Promise<void> {
+  try {
+    await import(/* @vite-ignore */ NATIVE_PACKAGE);
+    return;
+  } catch {
+    // Not resolvable from here; try from the main module below.
+  }
+  const main = isNode() ? process.argv[1] : undefined;
+  if (main === undefined) return;
+  try {
+    const { createRequire } = await import(/* @vite-ignore */ 'node:module');
+    const { pathToFileURL } = await import(/* @vite-ignore */ 'node:url');
+    const resolved = (createRequire(main) as NodeJS.Require).resolve(NATIVE_PACKAGE);
+    await import(/* @vite-ignore */ pathToFileURL(resolved).href);
+  } catch {
+    // Not installed for the main module either.
+  }
+}
+
+/** `@simclr/native`, or why it cannot be used here (with the fix). */
+async function loadNative(): Promise<NativeModule | string> {
+  if (nativeModule === undefined) await importNative();
+  if (nativeModule === undefined) return `${NATIVE_PACKAGE} is not installed (npm install ${NATIVE_PACKAGE})`;
+  const status = nativeModule.nativeStatus();
+  return status.available ? nativeModule : `${NATIVE_PACKAGE}: ${status.reason}`;
+}
+
 function autoOrder(): BackendName[] {
-  return isNode() ? ['tensorflow', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
+  return isNode() ? ['tensorflow', 'native', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
 }
 
 function installHint(name: BackendName): string {
+  if (name === 'native') return `npm install ${NATIVE_PACKAGE}`;
   if (name === 'tensorflow') {
     return `npm install @tensorflow/tfjs-node@${TFJS_VERSION} (or @tensorflow/tfjs-node-gpu@${TFJS_VERSION} for CUDA)`;
   }
@@ -45,15 +99,19 @@ function normalise(pref: unknown): { order: BackendName[]; auto: boolean } {
   throw new SimclrError(`backend must be ${allowed}, got ${describeValue(pref)}`);
 }
 
+/** The tfjs backend behind `name`: `native` is the wasm backend with other kernels. */
+const tfBackendName = (name: BackendName): string => (name === 'native' ? 'wasm' : name);
+
 /** Imports the package that registers `name`, unless a backend of that name is registered already. */
 async function loadBackendPackage(name: BackendName): Promise<boolean> {
-  if (tf.findBackendFactory(name) !== null) return true;
+  const tfName = tfBackendName(name);
+  if (tf.findBackendFactory(tfName) !== null) return true;
   for (const spec of PACKAGES[name]) {
     try {
       // A variable specifier keeps bundlers from failing on optional packages that are not installed;
       // in the browser, apps import the backends they ship (see the README), which registers them above.
       await import(/* @vite-ignore */ spec);
-      if (tf.findBackendFactory(name) !== null) return true;
+      if (tf.findBackendFactory(tfName) !== null) return true;
     } catch {
       // Not installed (or not loadable here); try the next package.
     }
@@ -61,15 +119,40 @@ async function loadBackendPackage(name: BackendName): Promise<boolean> {
   return false;
 }
 
-async function activate(name: BackendName): Promise<boolean> {
+async function activate(
+  name: BackendName,
+  native: NativeModule | undefined,
+  threads?: number,
+): Promise<boolean> {
+  const tfName = name === 'native' ? 'wasm' : name;
   try {
-    if (!(await tf.setBackend(name))) return false;
+    if (!(await tf.setBackend(tfName))) return false;
     await tf.ready();
-    registerTrainingKernels(name);
-    return tf.getBackend() === name;
+    registerTrainingKernels(tfName);
+    if (name === 'native') native!.activateNativeKernels(threads === undefined ? {} : { threads });
+    else if (name === 'wasm') nativeModule?.deactivateNativeKernels();
+    return tf.getBackend() === tfName;
   } catch {
     return false;
   }
+}
+
+/** Options of {@link setupBackend}. */
+export interface SetupBackendOptions {
+  /**
+   * Threads of `native`'s kernels on this thread. Default: every core. Data-parallel workers in one
+   * process pass cores / workers each.
+   */
+  threads?: number;
+}
+
+/**
+ * The backend the last `setupBackend` activated (`native` included), or `tf.getBackend()` when none did or
+ * the backend was changed since: what to ask for in a worker that should compute like this thread.
+ */
+export function activeBackend(): BackendName {
+  const now = tf.getBackend() as BackendName;
+  return active === 'native' && now === 'wasm' ? 'native' : now;
 }
 
 /**
@@ -84,6 +167,7 @@ async function activate(name: BackendName): Promise<boolean> {
  */
 export async function setupBackend(
   pref: 'auto' | BackendName | readonly BackendName[] = 'auto',
+  options: SetupBackendOptions = {},
 ): Promise<BackendInfo> {
   const { order, auto } = normalise(pref);
   const failures: string[] = [];
@@ -92,16 +176,37 @@ export async function setupBackend(
       failures.push(`'${name}' is not installed (${installHint(name)})`);
       continue;
     }
-    if (await activate(name)) return { name, accelerated: ACCELERATED.has(name) };
+    let native: NativeModule | undefined;
+    if (name === 'native') {
+      const loaded = await loadNative();
+      if (typeof loaded === 'string') {
+        failures.push(`'native' is not available: ${loaded}`);
+        continue;
+      }
+      native = loaded;
+    }
+    if (await activate(name, native, options.threads)) {
+      active = name;
+      const nativeFailure = failures.find((f) => f.includes(`${NATIVE_PACKAGE}:`));
+      if (auto && nativeFailure !== undefined && !warnedNative) {
+        warnedNative = true;
+        console.warn(
+          `setupBackend: using ${name}, not native: ${nativeFailure.slice(nativeFailure.indexOf(NATIVE_PACKAGE))}`,
+        );
+      }
+      return { name, accelerated: ACCELERATED.has(name), skipped: failures };
+    }
     failures.push(`'${name}' is installed but failed to initialise here`);
   }
   const first = order[0]!;
   if (!auto && order.length === 1) {
-    const installed = failures[0]!.includes('failed to initialise');
+    const failure = failures[0]!;
     throw new SimclrError(
-      installed
+      failure.includes('failed to initialise')
         ? `backend '${first}' is installed but failed to initialise in this environment`
-        : `backend '${first}' is not installed; install it with: ${installHint(first)}`,
+        : failure.includes('is not available')
+          ? `backend ${failure}`
+          : `backend '${first}' is not installed; install it with: ${installHint(first)}`,
     );
   }
   throw new SimclrError(`no backend could be activated: ${failures.join('; ')}`);

@@ -1,6 +1,12 @@
 import './register-gradients.js';
 
-export { setupBackend } from './backend.js';
+export {
+  activeBackend,
+  type NativeModule,
+  provideNativeKernels,
+  type SetupBackendOptions,
+  setupBackend,
+} from './backend.js';
 export { describeValue } from './describe-value.js';
 export { isNode } from './environment.js';
 export { SimclrError } from './errors.js';

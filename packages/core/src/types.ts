@@ -12,13 +12,18 @@ export type Embeddings = Tensor2D;
 /** Integer class labels, one per image: `[N]`, int32. */
 export type Labels = Tensor1D;
 
-/** The backends `setupBackend` knows how to load. */
-export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/**
+ * The backends `setupBackend` knows how to load. `native` is the wasm backend with `@simclr/native`'s
+ * oneDNN convolutions and matmuls (Node, linux-x64); tfjs itself calls it `wasm`.
+ */
+export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'native' | 'wasm' | 'cpu';
 
 /** What `setupBackend` activated. */
 export interface BackendInfo {
-  /** The tfjs backend name now active (`tf.getBackend()`). */
+  /** The backend now active: `tf.getBackend()`, except `native`, which tfjs reports as `wasm`. */
   name: BackendName;
   /** True for backends that run on a GPU or native TensorFlow (tensorflow, webgl, webgpu). */
   accelerated: boolean;
+  /** Backends tried before this one that could not be used, each with the reason and its fix. */
+  skipped: string[];
 }

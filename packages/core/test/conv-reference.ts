@@ -87,6 +87,19 @@ function forEachTerm(c: RefConv, visit: (xi: number, wi: number, yi: number) => 
   }
 }
 
+/** y = conv2d(x, w), in float64. */
+export function refForward(c: RefConv, x: ArrayLike<number>, filter: ArrayLike<number>): RefResult {
+  const size = refGeometry(c).dyShape.reduce((a, b) => a * b, 1);
+  const values = new Float64Array(size);
+  const absSum = new Float64Array(size);
+  forEachTerm(c, (xi, wi, yi) => {
+    const t = x[xi]! * filter[wi]!;
+    values[yi]! += t;
+    absSum[yi]! += Math.abs(t);
+  });
+  return { values, absSum };
+}
+
 /** dx = ∂/∂x Σ dy·conv2d(x, w), in float64. */
 export function refBackpropInput(c: RefConv, dy: ArrayLike<number>, filter: ArrayLike<number>): RefResult {
   const size = c.xShape.reduce((a, b) => a * b, 1);

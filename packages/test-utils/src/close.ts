@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 /** Default absolute tolerances by backend: webgl on SwiftShader and wasm's XNNPACK reorder float32 sums. */
 export const DEFAULT_ATOL: Record<BackendName, number> = {
   cpu: 1e-5,
+  native: 1e-5,
   wasm: 1e-5,
   webgl: 1e-4,
   webgpu: 1e-4,

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The Node-API addon's functions. Buffers are float32 views the caller owns; shapes are NHWC / HWIO. */
+export interface NativeAddon {
+  /** y = conv(x, filter) (+ bias) (relu); geometry as {@link convGeometry}. */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    y: Float32Array,
+    geometry: number[],
+    relu: boolean,
+  ): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: number[]): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: number[]): void;
+  /** c[b] = op(a[b]) · op(b[b]) (+ bias[n]) (relu); geometry [batchA, batchB, m, k, n, transA, transB]. */
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    c: Float32Array,
+    geometry: number[],
+    relu: boolean,
+  ): void;
+  /** Threads of the calling thread's next parallel regions (OpenMP). */
+  setThreads(n: number): void;
+  info(): { threads: number; onednn: string; cachedPrimitives: number };
+}
+
+/** Where the addon is: the prebuilt one shipped in the package for this platform. */
+export function addonPath(): string {
+  return fileURLToPath(
+    new URL(`../prebuilds/${process.platform}-${process.arch}/simclr_native.node`, import.meta.url),
+  );
+}
+
+/** Loads the addon, or says in one line why it cannot be loaded here. */
+export function loadAddon(): { addon: NativeAddon } | { reason: string } {
+  const path = addonPath();
+  if (!existsSync(path)) {
+    return {
+      reason:
+        process.platform === 'linux' && process.arch === 'x64'
+          ? 'the addon is not built: install oneDNN and g++ (apt-get install libdnnl-dev g++) and rebuild @simclr/native'
+          : `no build for ${process.platform}-${process.arch} (only linux-x64 ships one)`,
+    };
+  }
+  try {
+    return { addon: createRequire(import.meta.url)(path) as NativeAddon };
+  } catch (error) {
+    return { reason: `the addon does not load: ${(error as Error).message.split('\n')[0]}` };
+  }
+}

@@ -1,0 +1,44 @@
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The 17 integers the addon takes for a convolution, from tfjs's own geometry. */
+export function convGeometry(info: backend_util.Conv2DInfo): number[] {
+  const { padInfo: p } = info;
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    p.top,
+    p.bottom,
+    p.left,
+    p.right,
+  ];
+}
+
+/**
+ * Whether oneDNN computes exactly this convolution: float32 NHWC tensors, and an output size that its
+ * floor rule (in + pads − effective filter) / stride + 1 gives (tfjs's 'ceil' or 'round' rounding with
+ * explicit pads can give another). Anything else stays with the wasm backend's own kernel.
+ */
+export function nativeConv(info: backend_util.Conv2DInfo, tensors: readonly TensorInfo[]): boolean {
+  if (info.dataFormat !== 'channelsLast' || tensors.some((t) => t.dtype !== 'float32')) return false;
+  const { padInfo: p } = info;
+  const out = (size: number, before: number, after: number, filter: number, stride: number) =>
+    Math.floor((size + before + after - filter) / stride) + 1;
+  return (
+    out(info.inHeight, p.top, p.bottom, info.effectiveFilterHeight, info.strideHeight) === info.outHeight &&
+    out(info.inWidth, p.left, p.right, info.effectiveFilterWidth, info.strideWidth) === info.outWidth &&
+    info.batchSize > 0 &&
+    info.outHeight > 0 &&
+    info.outWidth > 0
+  );
+}
