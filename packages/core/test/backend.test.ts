@@ -1,20 +1,62 @@
-import { SimclrError, setupBackend } from '@simclr/core';
+import { provideNativeKernels, SimclrError, setupBackend } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined';
 
 describe('setupBackend', () => {
-  it.runIf(!inBrowser)("'auto' picks wasm in Node when tfjs-node is absent", async () => {
-    const info = await setupBackend('auto');
-    expect(info).toEqual({ name: 'wasm', accelerated: false });
-    expect(tf.getBackend()).toBe('wasm');
-  });
+  it.runIf(!inBrowser)(
+    "'auto' picks native in Node when tfjs-node is absent and the addon loads",
+    async () => {
+      const { nativeStatus } = await import('../../native/src/index.js');
+      const info = await setupBackend('auto');
+      expect(info).toEqual({
+        name: nativeStatus().available ? 'native' : 'wasm',
+        accelerated: false,
+        skipped: [
+          "'tensorflow' is not installed (npm install @tensorflow/tfjs-node@4.22.0 (or @tensorflow/tfjs-node-gpu@4.22.0 for CUDA))",
+          ...(nativeStatus().available
+            ? []
+            : [`'native' is not available: @simclr/native: ${nativeStatus().reason}`]),
+        ],
+      });
+      expect(tf.getBackend()).toBe('wasm');
+    },
+  );
+
+  it.runIf(!inBrowser)(
+    "without the addon, 'auto' falls back to wasm with a one-line notice naming the fix",
+    async () => {
+      const real = await import('../../native/src/index.js');
+      const reason =
+        'the addon is not built: install oneDNN and g++ (apt-get install libdnnl-dev g++) and rebuild @simclr/native';
+      provideNativeKernels({
+        nativeStatus: () => ({ available: false, reason }),
+        activateNativeKernels: () => {
+          throw new Error('not available');
+        },
+        deactivateNativeKernels: () => {},
+      });
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      try {
+        const info = await setupBackend('auto');
+        expect(info.name).toBe('wasm');
+        expect(info.skipped).toContain(`'native' is not available: @simclr/native: ${reason}`);
+        expect(warn).toHaveBeenCalledWith(`setupBackend: using wasm, not native: @simclr/native: ${reason}`);
+        await expect(setupBackend('native')).rejects.toThrow(
+          `backend 'native' is not available: @simclr/native: ${reason}`,
+        );
+      } finally {
+        warn.mockRestore();
+        provideNativeKernels(real);
+      }
+    },
+  );
 
   it.runIf(inBrowser)("'auto' picks webgl in the browser", async () => {
     await import('@tensorflow/tfjs-backend-webgl');
     const info = await setupBackend('auto');
-    expect(info).toEqual({ name: 'webgl', accelerated: true });
+    expect(info).toEqual({ name: 'webgl', accelerated: true, skipped: [] });
   });
 
   it.runIf(!inBrowser)('a named backend that is absent fails with the npm command', async () => {
@@ -29,7 +71,7 @@ describe('setupBackend', () => {
 
   it('names the bad argument', async () => {
     await expect(setupBackend('gpu' as never)).rejects.toThrow(
-      `backend must be 'auto', one of 'tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu', or a non-empty array of those, got "gpu"`,
+      `backend must be 'auto', one of 'tensorflow', 'webgpu', 'webgl', 'native', 'wasm', 'cpu', or a non-empty array of those, got "gpu"`,
     );
     await expect(setupBackend(42 as never)).rejects.toThrow(/backend must be .* got 42$/);
     await expect(setupBackend([] as never)).rejects.toThrow(/got \[\]$/);
@@ -37,7 +79,11 @@ describe('setupBackend', () => {
 
   it('a list tries each in order', async () => {
     const info = await setupBackend(['webgpu', 'cpu']);
-    expect(info).toEqual({ name: 'cpu', accelerated: false });
+    expect(info).toEqual({
+      name: 'cpu',
+      accelerated: false,
+      skipped: ["'webgpu' is not installed (npm install @tensorflow/tfjs-backend-webgpu@4.22.0)"],
+    });
   });
 
   it('registers gradients', async () => {

@@ -1,7 +1,7 @@
-import { type BackendName, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
+import { activeBackend, type BackendName, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
 import type { SimCLRModel } from '@simclr/models';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { encodeModel, readTrainingState, writeModelWeights } from './checkpoint-payload.js';
 import type { CheckpointFiles, CheckpointSink } from './checkpoint-sink.js';
 import { type PretrainConfigInput, parsePretrainConfig } from './config.js';
@@ -48,8 +48,10 @@ export interface ReplicatedPretrainContext {
   workers: number;
   /** Starts worker `rank` (running `runReplica`); the coordinator then sends it its `init` request. */
   spawn: (rank: number) => ReplicaChannel;
-  /** The workers' backend. Default: the backend active on this thread (`tf.getBackend()`). */
+  /** The workers' backend. Default: the one active on this thread (`activeBackend()`, `native` included). */
   backend?: BackendName | BackendName[];
+  /** Threads of each worker's parallel kernels (`native`). Default: the backend's own choice. */
+  threadsPerWorker?: number;
   /**
    * Normalise batch norm with the statistics of the whole global batch, reduced across workers (the
    * official code's `global_bn`). Default false: each worker normalises with its shard's statistics, and
@@ -217,7 +219,8 @@ export async function pretrainReplicated(
     const init: ReplicaInit = {
       rank,
       memory,
-      backend: context.backend ?? (tf.getBackend() as BackendName),
+      backend: context.backend ?? activeBackend(),
+      threads: context.threadsPerWorker,
       config,
       model: modelFiles,
       augment: context.augment,

@@ -19,6 +19,8 @@ export interface ReplicaInit {
   rank: number;
   memory: SharedMemory;
   backend: BackendName | BackendName[];
+  /** Threads of the backend's own parallel kernels (`native`), so workers × threads fit the cores. */
+  threads?: number | undefined;
   config: PretrainConfig;
   /** The initial model, as `encodeModel` writes it. */
   model: CheckpointFiles;

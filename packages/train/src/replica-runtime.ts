@@ -73,7 +73,7 @@ export async function runReplica(port: ReplicaPort): Promise<void> {
       throw new SimclrError(`runReplica: the first request must be 'init', got '${first.type}'`);
     }
     const { init } = first;
-    await setupBackend(init.backend);
+    await setupBackend(init.backend, init.threads === undefined ? {} : { threads: init.threads });
     const model = await decodeModel(new Map(Object.entries(init.model).map(([k, v]) => [k, toBytes(v)])));
     const collective = new SharedMemoryCollective(init.memory, init.rank);
     if (init.globalBatchNorm) useGlobalBatchNorm(model, collective);

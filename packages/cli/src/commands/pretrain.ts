@@ -42,7 +42,7 @@ const FLAGS: Record<string, FlagSpec> = {
   strength: { type: 'string', value: 'X', help: 'colour distortion strength (default 0.5)' },
   blur: { type: 'boolean', help: 'add the Gaussian blur to the augmentation' },
   seed: { type: 'string', value: 'N', help: 'seed of every random choice (default 0)' },
-  backend: { type: 'string', value: 'NAME', help: 'auto | tensorflow | wasm | cpu (default auto)' },
+  backend: { type: 'string', value: 'NAME', help: 'auto | tensorflow | native | wasm | cpu (default auto)' },
   workers: {
     type: 'string',
     value: 'N',

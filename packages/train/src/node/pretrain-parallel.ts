@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolveWorkerCount, startWorker } from '@simclr/core/node';
 import type { PretrainConfigInput } from '../config.js';
 import {
@@ -12,6 +13,8 @@ import type { ReplicaReply } from '../replica-protocol.js';
 export interface ParallelPretrainContext extends Omit<ReplicatedPretrainContext, 'workers' | 'spawn'> {
   /** Number of worker threads, or `'auto'` for one per core (`os.availableParallelism()`). Default 'auto'. */
   workers?: number | 'auto';
+  /** Threads of each worker's parallel kernels (`native`). Default: the cores shared evenly by the workers. */
+  threadsPerWorker?: number;
 }
 
 /** How a parallel run ended. */
@@ -49,5 +52,11 @@ export async function pretrainParallel(
   context: ParallelPretrainContext,
 ): Promise<ParallelPretrainResult> {
   const workers = resolveWorkerCount(context.workers, 'pretrainParallel: workers');
-  return pretrainReplicated(config, { ...context, workers, spawn: spawnThread }, 'pretrainParallel');
+  const threadsPerWorker =
+    context.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / workers));
+  return pretrainReplicated(
+    config,
+    { ...context, workers, threadsPerWorker, spawn: spawnThread },
+    'pretrainParallel',
+  );
 }
