@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the workspace needs on a bare Debian machine with Node 20: pnpm, Debian's Chromium
-# (browser tests), the Fashion-MNIST data package (real-data tests), then the workspace's packages.
+# (browser tests), the Fashion-MNIST data package (real-data tests), oneDNN (native kernels), then the
+# workspace's packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ fi
 apt_packages=()
 [[ -x /usr/bin/chromium ]] || apt_packages+=(chromium)
 [[ -d /usr/share/datasets/fashion-mnist ]] || apt_packages+=(dataset-fashion-mnist)
+# oneDNN for @simclr/native's kernels (built by its package build; without it the package reports itself
+# unavailable and everything runs on wasm).
+[[ -f /usr/include/oneapi/dnnl/dnnl.hpp ]] || apt_packages+=(libdnnl-dev)
 if ((${#apt_packages[@]})); then
   sudo_cmd=()
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)

@@ -45,7 +45,8 @@ execFileSync(
     '-o',
     join(out, 'simclr_native.node'),
     '-ldnnl',
-    '-Wl,-rpath,$ORIGIN',
+    // DT_RPATH (not RUNPATH): it also applies to libdnnl's own dependencies (libOpenCL), copied beside.
+    '-Wl,--disable-new-dtags,-rpath,$ORIGIN',
   ],
   { stdio: 'inherit' },
 );
