@@ -40,7 +40,8 @@ export interface TrainingCase {
   kind: 'training';
   id: string;
   model: ModelName;
-  backend: 'wasm' | 'cpu';
+  /** `native`: the wasm backend with @simclr/native's oneDNN convolutions and matmuls, every core. */
+  backend: 'native' | 'wasm' | 'cpu';
   /** Source images per step; each gives two views. */
   batch: number;
   /** contrastiveGradients' chunkSize (gradient cache), or null for one taped pass over the batch. */
@@ -103,7 +104,7 @@ export function allCases(quick: boolean): BenchCase[] {
   const training = (
     model: ModelName,
     b: 32 | 128,
-    backend: 'wasm' | 'cpu',
+    backend: 'native' | 'wasm' | 'cpu',
     chunk: number | null = null,
   ): TrainingCase => ({
     kind: 'training',
@@ -140,11 +141,17 @@ export function allCases(quick: boolean): BenchCase[] {
     training('small-cnn', 32, 'cpu'),
     training('small-cnn', 128, 'wasm'),
     training('small-cnn', 128, 'cpu'),
+    training('small-cnn', 32, 'native'),
+    training('small-cnn', 128, 'native'),
     training('resnet18-w0.25', 32, 'wasm'),
+    training('resnet18-w0.25', 32, 'native'),
     training('resnet18-w0.25', 128, 'wasm'),
+    training('resnet18-w0.25', 128, 'native'),
     training('resnet18', 32, 'wasm'),
+    training('resnet18', 32, 'native'),
     // Unchunked at batch 32 the wasm heap already reaches about 3.5 GB of its 4 GB ceiling.
     training('resnet18', 128, 'wasm', 32),
+    training('resnet18', 128, 'native', 32),
     augment(256, 32),
     augment(64, 96),
     parallel('small-cnn', 256, 3),

@@ -9,7 +9,8 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { setupBackend } from '@simclr/core';
+import '@simclr/native';
+import { activeBackend, setupBackend } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { augmentRounds, torchvisionServer } from './augment-throughput.js';
 import { type AugmentCase, findCase, type ParallelCase, type TrainingCase } from './cases.js';
@@ -138,7 +139,7 @@ async function main(): Promise<OursResult> {
   const c = findCase(id, process.argv.includes('--quick'));
   const backend = c.kind === 'augment' ? 'wasm' : c.backend;
   await setupBackend(backend);
-  const onWasm = backend === 'wasm';
+  const onWasm = backend === 'wasm' || backend === 'native';
   const monitor = new MemoryMonitor();
   const measured =
     c.kind === 'training'
@@ -148,7 +149,7 @@ async function main(): Promise<OursResult> {
         : await runAugment(c, !process.argv.includes('--no-torch'), monitor);
   return {
     id: c.id,
-    backend: tf.getBackend(),
+    backend: activeBackend(),
     tfjs: tf.version_core,
     wasmSimd: onWasm ? ((await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean) : null,
     wasmThreads: onWasm ? ((await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean) : null,
