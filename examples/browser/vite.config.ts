@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { crossOriginIsolation } from './plugins/cross-origin-isolation.js';
 import { fashionMnistData } from './plugins/fashion-mnist-data.js';
 import { samplePhoto } from './plugins/sample-photo.js';
 
@@ -11,7 +12,10 @@ export default defineConfig({
   // The workspace packages are bundled from their TypeScript sources (their `source` export condition),
   // so the app needs no prior build of them.
   resolve: { conditions: ['source', ...defaultClientConditions] },
-  plugins: [fashionMnistData(quickstartData), samplePhoto()],
+  // Cross-origin isolation gives the page SharedArrayBuffer, which training on Web Workers needs.
+  plugins: [crossOriginIsolation(), fashionMnistData(quickstartData), samplePhoto()],
+  // The replica worker is an ES module: setupBackend's dynamic imports rule out a single-file format.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     // tfjs-core, -layers and three backends make one large chunk, loaded once.

@@ -1,3 +1,4 @@
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AppBackend, activateBackend } from './backends.js';
 import { showError } from './show-error.js';
@@ -14,7 +15,17 @@ function webglRenderer(): string | null {
 }
 
 /**
- * Shows the active backend (chosen by `setupBackend('auto')` at start) and switches it. The output carries
+ * Threads of the wasm backend: in a cross-origin isolated page tfjs picks its multi-threaded binary, whose
+ * kernels use a pool of threads that tfjs sizes from the cores; elsewhere 1.
+ */
+function wasmThreads(): string {
+  const n = getThreadsCount();
+  return `${n} thread${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Shows the active backend (chosen by `setupBackend('auto')` at start; for webgl the GPU, for wasm its
+ * threads) and switches it. The output carries
  * `data-backend` for tests. While a task runs the selector is disabled; after every task it re-reads the
  * backend, since the benchmark switches backends and back.
  */
@@ -29,7 +40,8 @@ export async function createBackendPicker(root: HTMLElement, lock: TaskLock): Pr
     output.value = name;
     output.dataset.backend = name;
     select.value = name;
-    renderer.textContent = name === 'webgl' && gpu !== null ? `on ${gpu}` : '';
+    renderer.textContent =
+      name === 'webgl' && gpu !== null ? `on ${gpu}` : name === 'wasm' ? `on ${wasmThreads()}` : '';
   };
   const refresh = () => {
     select.disabled = lock.task !== null;

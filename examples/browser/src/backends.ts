@@ -1,19 +1,9 @@
-// The app ships these three backends; importing them registers them, so setupBackend finds them.
+// The app ships these three backends; importing them registers them, so setupBackend finds them (wasm
+// through wasm-paths.ts, which also tells it where its binaries are).
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { type BackendInfo, setupBackend } from '@simclr/core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-
-// The binaries are bundled under hashed names, so each gets its own URL; setupBackend then finds the
-// backend registered by the import above.
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
-});
+import './wasm-paths.js';
 
 /** The backends the page offers, in `setupBackend('auto')`'s browser order. */
 export const APP_BACKENDS = ['webgl', 'wasm', 'cpu'] as const;

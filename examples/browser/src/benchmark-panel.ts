@@ -1,38 +1,46 @@
-import { pretrain } from '@simclr/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AppBackend, activateBackend } from './backends.js';
 import { fashionMnistSplit, firstN } from './fashion-mnist.js';
+import { batchForWorkers, canTrainOnWorkers, maxWorkers } from './replica-workers.js';
+import { runPretrain } from './run-pretrain.js';
 import { clearError, showError } from './show-error.js';
 import type { TaskLock } from './task-lock.js';
-import { createModel, trainingAugment, trainingConfig } from './training-setup.js';
+import { createModel, trainingConfig } from './training-setup.js';
 import { yieldToBrowser } from './yield-to-browser.js';
 
-/** The backends compared. */
-const COMPARED: readonly AppBackend[] = ['webgl', 'wasm'];
+/** One row of the comparison: a backend on the page's thread, or wasm on `workers` Web Workers. */
+interface Compared {
+  backend: AppBackend;
+  workers: number;
+}
 
 /** A timed run on one backend. */
 export interface StepRate {
   backend: AppBackend;
+  workers: number;
+  batchSize: number;
   stepsPerSecond: number;
   imagesPerSecond: number;
 }
 
 /**
- * Times `steps` training steps of the page's model and augmentation on `backend`, after one untimed step
- * that compiles the shaders or instantiates the wasm module. The clock runs from the end of that step to
- * the end of the last one, through `pretrain` itself.
+ * Times `steps` training steps of the page's model and augmentation on `backend` (with `workers` > 1:
+ * data-parallel on that many Web Workers on wasm), after one untimed step that compiles the shaders or
+ * instantiates the wasm module. The clock runs from the end of that step to the end of the last one,
+ * through `pretrain` (or `pretrainReplicated`) itself.
  */
 export async function measureStepRate(
   backend: AppBackend,
   batchSize: number,
   steps: number,
+  workers = 1,
 ): Promise<StepRate> {
   await activateBackend(backend);
   const train = await fashionMnistSplit('train');
   const model = createModel(0);
   const ends: number[] = [];
   try {
-    await pretrain(
+    await runPretrain(
       trainingConfig(
         { images: batchSize * (steps + 1), batchSize, epochs: 1, learningRate: 3e-3, seed: 0 },
         0,
@@ -40,7 +48,7 @@ export async function measureStepRate(
       {
         model,
         dataset: firstN(train, batchSize * (steps + 1)),
-        augment: trainingAugment(),
+        workers,
         onStep: async () => {
           ends.push(performance.now());
           await yieldToBrowser();
@@ -51,13 +59,15 @@ export async function measureStepRate(
     model.dispose();
   }
   const stepsPerSecond = steps / ((ends.at(-1)! - ends[0]!) / 1000);
-  return { backend, stepsPerSecond, imagesPerSecond: stepsPerSecond * batchSize };
+  return { backend, workers, batchSize, stepsPerSecond, imagesPerSecond: stepsPerSecond * batchSize };
 }
 
 /**
- * Steps per second of the same training on webgl and on wasm in this page, one after the other; the
+ * Steps per second of the same training on webgl and on wasm in this page, one after the other, and, in
+ * a cross-origin isolated page on a machine with several cores, on wasm on one Web Worker per core; the
  * backend active before is restored afterwards. Each row carries `data-steps-per-second` and the panel
- * `data-steps-per-second-<backend>` for tests.
+ * `data-steps-per-second-<backend>` (`-wasm-workers` for the workers, whose count is in `data-workers`)
+ * for tests.
  */
 export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
   const batchInput = root.querySelector<HTMLInputElement>('#bench-batch')!;
@@ -65,6 +75,11 @@ export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
   const button = root.querySelector<HTMLButtonElement>('#bench-start')!;
   const rows = root.querySelector<HTMLTableSectionElement>('#bench-rows')!;
 
+  const compared = (): Compared[] => [
+    { backend: 'webgl', workers: 1 },
+    { backend: 'wasm', workers: 1 },
+    ...(canTrainOnWorkers() && maxWorkers() > 1 ? [{ backend: 'wasm' as const, workers: maxWorkers() }] : []),
+  ];
   const refresh = () => {
     button.disabled = lock.task !== null;
   };
@@ -81,20 +96,22 @@ export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
       .run('benchmark', async () => {
         const previous = tf.getBackend() as AppBackend;
         try {
-          for (const backend of COMPARED) {
+          for (const { backend, workers } of compared()) {
             const row = rows.insertRow();
-            row.insertCell().textContent = backend;
+            const name = `${backend[0]!.toUpperCase()}${backend.slice(1)}${workers > 1 ? 'Workers' : ''}`;
+            row.insertCell().textContent = workers > 1 ? `${backend} × ${workers} workers` : backend;
             const rate = row.insertCell();
             const images = row.insertCell();
             rate.textContent = 'running…';
             try {
-              const result = await measureStepRate(backend, batchSize, steps);
+              const batch = workers > 1 ? batchForWorkers(batchSize, workers) : batchSize;
+              const result = await measureStepRate(backend, batch, steps, workers);
               rate.textContent = result.stepsPerSecond.toFixed(2);
-              images.textContent = result.imagesPerSecond.toFixed(0);
+              images.textContent =
+                result.imagesPerSecond.toFixed(0) + (batch === batchSize ? '' : ` (batch ${batch})`);
               row.dataset.stepsPerSecond = String(result.stepsPerSecond);
-              root.dataset[`stepsPerSecond${backend[0]!.toUpperCase()}${backend.slice(1)}`] = String(
-                result.stepsPerSecond,
-              );
+              root.dataset[`stepsPerSecond${name}`] = String(result.stepsPerSecond);
+              if (workers > 1) root.dataset.workers = String(workers);
             } catch (error) {
               rate.textContent = 'unavailable';
               images.textContent = error instanceof Error ? error.message : String(error);

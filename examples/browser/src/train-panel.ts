@@ -1,10 +1,12 @@
 import { loadSimCLRModel, type SimCLRModel } from '@simclr/models';
-import { pretrain, type StepMetrics } from '@simclr/train';
+import type { StepMetrics } from '@simclr/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { fashionMnistSplit, firstN } from './fashion-mnist.js';
 import { IndexedDbCheckpoints } from './idb-checkpoints.js';
 import { KNN, knnAccuracy } from './knn-accuracy.js';
 import { LineChart } from './line-chart.js';
+import { batchForWorkers, canTrainOnWorkers, clampWorkers, maxWorkers } from './replica-workers.js';
+import { runPretrain } from './run-pretrain.js';
 import { clearError, showError } from './show-error.js';
 import type { TaskLock } from './task-lock.js';
 import { createModel, type TrainingSettings, trainingAugment, trainingConfig } from './training-setup.js';
@@ -30,10 +32,14 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
  * the run (which writes a checkpoint to IndexedDB) and resumes by calling `pretrain` again with
  * `resume: 'auto'`, measures kNN accuracy at the end, and saves, reloads and downloads the model.
  *
- * For tests the panel carries `data-state`, `data-step`, `data-total-steps`, `data-loss-first` and
- * `data-loss-last` (means of the first and last five losses), `data-resumed-from`, `data-knn`,
- * `data-checksum` (see `weightsChecksum`), `data-saved`, and after a load `data-loaded-checksum` and
- * `data-loaded-knn`.
+ * On wasm in a cross-origin isolated page it offers a number of workers (default: one per core); with
+ * more than one, the run is `pretrainReplicated` on that many Web Workers (see `runPretrain`), and the
+ * batch is rounded down to a multiple of the workers. Pause, resume and the kNN check work the same.
+ *
+ * For tests the panel carries `data-state`, `data-workers`, `data-step`, `data-total-steps`,
+ * `data-loss-first` and `data-loss-last` (means of the first and last five losses), `data-resumed-from`,
+ * `data-knn`, `data-checksum` (see `weightsChecksum`), `data-saved`, and after a load
+ * `data-loaded-checksum` and `data-loaded-knn`.
  */
 export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
   const $ = <T extends HTMLElement>(id: string) => root.querySelector<T>(`#${id}`)!;
@@ -43,7 +49,11 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     epochs: $<HTMLInputElement>('train-epochs'),
     learningRate: $<HTMLInputElement>('train-lr'),
     seed: $<HTMLInputElement>('train-seed'),
+    workers: $<HTMLInputElement>('train-workers'),
   };
+  const workersField = $<HTMLElement>('train-workers-field');
+  inputs.workers.max = String(maxWorkers());
+  inputs.workers.value = String(maxWorkers());
   const stepsOutput = $<HTMLOutputElement>('train-steps');
   const startButton = $<HTMLButtonElement>('train-start');
   const pauseButton = $<HTMLButtonElement>('train-pause');
@@ -58,24 +68,33 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     title: 'contrastive accuracy (positive is the nearest view)',
     colour: '#059669',
   });
-  const augment = trainingAugment();
-  $<HTMLElement>('train-augment').textContent = augment.describe();
+  $<HTMLElement>('train-augment').textContent = trainingAugment().describe();
   const checkpoints = new IndexedDbCheckpoints('simclr-browser-checkpoints');
 
   let state: State = 'idle';
   let model: SimCLRModel | undefined;
   let settings: TrainingSettings | undefined;
+  /** Workers of the current run, fixed at its start so that a resume continues it the same way. */
+  let workers = 1;
   let controller: AbortController | undefined;
   let losses: number[] = [];
   let savedExists = false;
 
-  const readSettings = (): TrainingSettings => ({
-    images: inputs.images.valueAsNumber,
-    batchSize: inputs.batchSize.valueAsNumber,
-    epochs: inputs.epochs.valueAsNumber,
-    learningRate: inputs.learningRate.valueAsNumber,
-    seed: inputs.seed.valueAsNumber,
-  });
+  /** The workers the form asks for: 1 unless the page trains on wasm and can share memory with workers. */
+  const offersWorkers = () => canTrainOnWorkers() && tf.getBackend() === 'wasm';
+  const readWorkers = () => (offersWorkers() ? clampWorkers(inputs.workers.valueAsNumber) : 1);
+  const readSettings = (): TrainingSettings => {
+    const batchSize = inputs.batchSize.valueAsNumber;
+    const w = readWorkers();
+    return {
+      images: inputs.images.valueAsNumber,
+      batchSize: w > 1 && Number.isFinite(batchSize) ? batchForWorkers(batchSize, w) : batchSize,
+      epochs: inputs.epochs.valueAsNumber,
+      learningRate: inputs.learningRate.valueAsNumber,
+      seed: inputs.seed.valueAsNumber,
+    };
+  };
+  const runsOn = () => (workers > 1 ? `wasm × ${workers} workers` : tf.getBackend());
   const totalSteps = (s: TrainingSettings) => s.epochs * Math.floor(s.images / s.batchSize);
 
   const refresh = () => {
@@ -89,12 +108,16 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     downloadButton.disabled = busy || !haveModel;
     loadButton.disabled = busy || !savedExists;
     for (const input of Object.values(inputs)) input.disabled = busy;
+    workersField.hidden = !offersWorkers();
+    showSteps();
   };
   lock.subscribe(refresh);
 
   const showSteps = () => {
     const s = readSettings();
-    stepsOutput.value = Number.isFinite(totalSteps(s)) ? `${totalSteps(s)} steps` : '';
+    const w = readWorkers();
+    const split = w > 1 ? ` · batch ${s.batchSize} = ${w} workers × ${s.batchSize / w}` : '';
+    stepsOutput.value = Number.isFinite(totalSteps(s)) ? `${totalSteps(s)} steps${split}` : '';
   };
   for (const input of Object.values(inputs)) input.addEventListener('input', showSteps);
   showSteps();
@@ -108,7 +131,7 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     root.dataset.lossLast = String(mean(losses.slice(-LOSS_WINDOW)));
     status.textContent =
       `step ${m.step} / ${root.dataset.totalSteps} (epoch ${m.epoch + 1}) · loss ${m.loss.toFixed(3)} · ` +
-      `contrastive accuracy ${percent(m.contrastiveAccuracy)} · ${m.imagesPerSecond.toFixed(0)} images/s on ${tf.getBackend()}`;
+      `contrastive accuracy ${percent(m.contrastiveAccuracy)} · ${m.imagesPerSecond.toFixed(0)} images/s on ${runsOn()}`;
     await yieldToBrowser();
   };
 
@@ -119,10 +142,10 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     controller = new AbortController();
     state = 'training';
     const result = await lock.run('training', () =>
-      pretrain(trainingConfig(settings!, CHECKPOINT_EVERY), {
+      runPretrain(trainingConfig(settings!, CHECKPOINT_EVERY), {
         model: model!,
         dataset: firstN(train, settings!.images),
-        augment,
+        workers,
         checkpoints,
         onStep,
         signal: controller!.signal,
@@ -147,7 +170,7 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
       `kNN accuracy (k = ${KNN.k}, ${KNN.bank} labelled training images vote for ${KNN.queries} test images): ` +
       `${percent(knn)} — chance is 10%`;
     state = 'done';
-    status.textContent = `trained ${result.step} steps on ${tf.getBackend()}`;
+    status.textContent = `trained ${result.step} steps on ${runsOn()}`;
     refresh();
   };
 
@@ -164,6 +187,9 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     'click',
     guarded(async () => {
       settings = readSettings();
+      workers = readWorkers();
+      // Shows the batch rounded to a multiple of the workers.
+      inputs.batchSize.value = String(settings.batchSize);
       await checkpoints.clear();
       model?.dispose();
       model = createModel(settings.seed);
@@ -172,6 +198,7 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
         delete root.dataset[key];
       }
       root.dataset.totalSteps = String(totalSteps(settings));
+      root.dataset.workers = String(workers);
       knnOutput.textContent = '';
       const twoN = 2 * settings.batchSize;
       lossChart.reset(totalSteps(settings), {

@@ -1,6 +1,6 @@
-import { type Augmentation, createRng, simclrAugment } from '@simclr/augment';
+import { type Augmentation, createRng, type SimclrAugmentOptions, simclrAugment } from '@simclr/augment';
 import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
-import type { PretrainConfigInput } from '@simclr/train';
+import type { AugmentSpec, PretrainConfigInput } from '@simclr/train';
 
 /** Fashion-MNIST's images: 28×28, gray. */
 export const IMAGE_SHAPE = [28, 28, 1] as const;
@@ -31,8 +31,21 @@ export function createModel(seed: number): SimCLRModel {
  * grayscale, with the CIFAR-10 setting's colour strength 0.5 and no blur, and crops of at least 30% of
  * the image (8% of 28×28 leaves a few pixels). On gray images the jitter varies brightness and contrast.
  */
+export const TRAINING_AUGMENT: SimclrAugmentOptions = {
+  size: IMAGE_SHAPE[0],
+  strength: 0.5,
+  scale: [0.3, 1],
+  blur: false,
+};
+
+/** {@link TRAINING_AUGMENT} as the function `pretrain` applies on the page's thread. */
 export function trainingAugment(): Augmentation {
-  return simclrAugment({ size: IMAGE_SHAPE[0], strength: 0.5, scale: [0.3, 1], blur: false });
+  return simclrAugment(TRAINING_AUGMENT);
+}
+
+/** {@link TRAINING_AUGMENT} as the recipe each worker of `pretrainReplicated` builds it from. */
+export function trainingAugmentSpec(): AugmentSpec {
+  return { simclr: TRAINING_AUGMENT };
 }
 
 /**

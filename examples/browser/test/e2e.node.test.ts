@@ -21,6 +21,11 @@ const RESULTS_DIR = join(APP_DIR, 'test-results');
 
 /** 720 images in batches of 24 for one epoch: 30 steps. */
 const RUN = { images: 720, batch: 24, epochs: 1, steps: 30, pauseAfter: 8 };
+/**
+ * The data-parallel run on wasm: 480 images in batches of 24 (12 per worker) for one epoch, 20 steps,
+ * with a pause and a resume.
+ */
+const WORKERS_RUN = { images: 480, batch: 24, epochs: 1, steps: 20, pauseAfter: 6, workers: 2 };
 /** The timed run of the steps/s comparison, a smoke figure on SwiftShader; the training's batch size, whose shaders are compiled already. */
 const BENCH = { batch: RUN.batch, steps: 4 };
 
@@ -70,6 +75,11 @@ afterAll(async () => {
 describe('the browser app', () => {
   test('setupBackend("auto") picks webgl and the page shows it', async () => {
     expect((await dataOf('#backend-name')).backend).toBe('webgl');
+  });
+
+  test('the page is cross-origin isolated, and on webgl it trains on the page thread only', async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.isHidden('#train-workers-field')).toBe(true);
   });
 
   test('the explorer shows 8 pairs of views of a shipped image and of one the user picks', async () => {
@@ -158,7 +168,9 @@ describe('the browser app', () => {
     }
   }, 60_000);
 
-  test('steps per second on webgl and on wasm in the same page', async ({ annotate }) => {
+  test('steps per second on webgl, on wasm and on wasm with a worker per core in the same page', async ({
+    annotate,
+  }) => {
     await page.click('#train-save');
     await waitFor('#train[data-saved]', 30_000);
 
@@ -169,12 +181,19 @@ describe('the browser app', () => {
     const bench = await dataOf('#bench');
     const webgl = Number(bench.stepsPerSecondWebgl);
     const wasm = Number(bench.stepsPerSecondWasm);
+    const wasmWorkers = Number(bench.stepsPerSecondWasmWorkers);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     expect(webgl).toBeGreaterThan(0);
     expect(wasm).toBeGreaterThan(0);
+    if (cores > 1) {
+      expect(Number(bench.workers)).toBe(cores);
+      expect(wasmWorkers).toBeGreaterThan(0);
+    }
     // The comparison restores the backend that was active.
     expect((await dataOf('#backend-name')).backend).toBe('webgl');
     await annotate(
-      `steps/s at batch ${BENCH.batch}: webgl (SwiftShader) ${webgl.toFixed(2)}, wasm ${wasm.toFixed(2)}`,
+      `steps/s at batch ${BENCH.batch}: webgl (SwiftShader) ${webgl.toFixed(2)}, wasm ${wasm.toFixed(2)}` +
+        (cores > 1 ? `, wasm × ${cores} workers ${wasmWorkers.toFixed(2)}` : ''),
     );
 
     await mkdir(RESULTS_DIR, { recursive: true });
@@ -200,4 +219,51 @@ describe('the browser app', () => {
     await page.screenshot({ path: screenshot });
     await annotate('screenshot after the reload', { path: screenshot, contentType: 'image/png' });
   }, 120_000);
+
+  test('on wasm with 2 workers, data-parallel with a pause and a resume: the loss falls, kNN beats chance', async ({
+    annotate,
+  }) => {
+    await page.selectOption('#backend-select', 'wasm');
+    await waitFor('#backend-name[data-backend="wasm"]', 30_000);
+    await waitFor('#train-workers-field:not([hidden])', 10_000);
+    // The default is one worker per core.
+    expect(Number(await page.inputValue('#train-workers'))).toBe(
+      await page.evaluate(() => navigator.hardwareConcurrency),
+    );
+    await page.fill('#train-workers', String(WORKERS_RUN.workers));
+    await page.fill('#train-images', String(WORKERS_RUN.images));
+    await page.fill('#train-batch', String(WORKERS_RUN.batch));
+    await page.fill('#train-epochs', String(WORKERS_RUN.epochs));
+    await page.click('#train-start');
+    await page.waitForFunction(
+      (n) => Number(document.querySelector<HTMLElement>('#train')!.dataset.step ?? 0) >= n,
+      WORKERS_RUN.pauseAfter,
+      { timeout: 60_000, polling: 100 },
+    );
+    expect(await page.textContent('#train-status')).toContain(`on wasm × ${WORKERS_RUN.workers} workers`);
+    await page.click('#train-pause');
+    await waitFor('#train[data-state="paused"]', 30_000);
+    const pausedAt = Number((await dataOf('#train')).step);
+    expect(pausedAt).toBeGreaterThanOrEqual(WORKERS_RUN.pauseAfter);
+
+    await page.click('#train-pause');
+    await waitFor('#train[data-state="done"]', 90_000);
+    const train = await dataOf('#train');
+    expect(Number(train.workers)).toBe(WORKERS_RUN.workers);
+    expect(Number(train.step)).toBe(WORKERS_RUN.steps);
+    expect(Number(train.resumedFrom)).toBe(pausedAt);
+    expect(Number(train.lossLast)).toBeLessThan(Number(train.lossFirst));
+    expect(Number(train.knn)).toBeGreaterThan(0.1);
+    expect(await page.textContent('#train-status')).toBe(
+      `trained ${WORKERS_RUN.steps} steps on wasm × ${WORKERS_RUN.workers} workers`,
+    );
+    await annotate(
+      `wasm × ${WORKERS_RUN.workers} workers: loss ${Number(train.lossFirst).toFixed(3)} → ${Number(train.lossLast).toFixed(3)} ` +
+        `(means of the first and last 5 steps), paused after step ${pausedAt}, ` +
+        `kNN accuracy ${(Number(train.knn) * 100).toFixed(1)}%`,
+    );
+    const screenshot = join(RESULTS_DIR, 'e2e-workers.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    await annotate('screenshot after the data-parallel run', { path: screenshot, contentType: 'image/png' });
+  }, 180_000);
 });

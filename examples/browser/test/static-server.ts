@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { CROSS_ORIGIN_ISOLATION } from '../plugins/cross-origin-isolation.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,7 +14,10 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** A static file server on 127.0.0.1 and a free port, as the built app is deployed. */
+/**
+ * A static file server on 127.0.0.1 and a free port, as the built app is deployed: every response is
+ * cross-origin isolated, as `vite preview` serves it.
+ */
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
@@ -25,6 +29,7 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+    for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION)) res.setHeader(name, value);
     if (!file.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;
