@@ -89,7 +89,7 @@ describe('simclr eval', () => {
     expect(single.code, single.err).toBe(0);
     const parallel = await runCli(...args, '--workers', '2');
     expect(parallel.code, parallel.err).toBe(0);
-    expect(parallel.err).toMatch(/backend wasm, 2 worker threads\n/);
+    expect(parallel.err).toMatch(/backend \w+, 2 worker threads\n/);
     const record = (r: { out: string }) => JSON.parse(r.out) as EvalRecord;
     expect(record(parallel).result).toEqual(record(single).result);
 

@@ -88,6 +88,7 @@ describeBackends('knnEvaluateParallel', ['cpu', 'wasm'], (backend) => {
         [{ ...base, workers: Number.NaN }, /^workers must be 'auto' or an integer >= 1, got NaN/],
         [{ ...base, workers: '2' as never }, /^workers must be 'auto' or an integer >= 1, got "2"/],
         [{ ...base, backend: 3 as never }, /^backend must be a backend name or a list of them, got 3/],
+        [{ ...base, threadsPerWorker: 0 }, /^threadsPerWorker must be an integer >= 1, got 0/],
         [{ ...base, k: 301 }, /^k must be an integer >= 1 and <= 300, got 301/],
         [{ ...base, testLabels: [0, 1] }, /^testLabels must hold one label per feature row \(91\), got 2/],
       ];

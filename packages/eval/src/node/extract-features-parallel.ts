@@ -6,7 +6,13 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Encoder, encoderModel } from '../encoder.js';
 import type { ExtractFeaturesOptions, Features } from '../extract-features.js';
 import { assertLabelledDataset, assertOptionalFunction, assertOptions } from '../internal/validate.js';
-import { moduleUrls, splitRanges, type WorkerOptions, workerBackend } from './worker-options.js';
+import {
+  moduleUrls,
+  splitRanges,
+  type WorkerOptions,
+  workerBackend,
+  workerThreads,
+} from './worker-options.js';
 import { WorkerPool } from './worker-pool.js';
 import type { ModelArtifactsMessage } from './worker-protocol.js';
 
@@ -82,6 +88,7 @@ export async function extractFeaturesParallel(
   const [height, width, channels] = dataset.imageShape;
   const batchCount = Math.ceil(total / batchSize);
   const size = Math.min(requested, batchCount);
+  const threads = workerThreads(options.threadsPerWorker, size);
   const artifacts = await modelArtifacts(model);
 
   const labels = new Int32Array(total);
@@ -108,6 +115,8 @@ export async function extractFeaturesParallel(
       rank,
       size,
       backend,
+      threads,
+      mainModule: process.argv[1],
       modules,
       task: { kind: 'features' as const, model: artifacts },
     })),

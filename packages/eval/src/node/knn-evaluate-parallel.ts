@@ -3,7 +3,7 @@ import { resolveKnnOptions } from '../internal/knn-votes.js';
 import { scoreRanks } from '../internal/score-ranks.js';
 import { assertOptions } from '../internal/validate.js';
 import type { KnnOptions, KnnResult } from '../knn.js';
-import { splitRanges, type WorkerOptions, workerBackend } from './worker-options.js';
+import { splitRanges, type WorkerOptions, workerBackend, workerThreads } from './worker-options.js';
 import { WorkerPool } from './worker-pool.js';
 
 const CALLER = 'knnEvaluateParallel';
@@ -33,6 +33,7 @@ export async function knnEvaluateParallel(options: KnnParallelOptions): Promise<
   const [rows, dim] = trainFeatures.shape;
   const m = testLabels.length;
   const size = Math.min(requested, m);
+  const threads = workerThreads(options.threadsPerWorker, size);
 
   const features = new Float32Array(new SharedArrayBuffer(rows * dim * 4));
   features.set((await trainFeatures.data()) as Float32Array);
@@ -55,6 +56,8 @@ export async function knnEvaluateParallel(options: KnnParallelOptions): Promise<
       rank,
       size,
       backend,
+      threads,
+      mainModule: process.argv[1],
       modules: [],
       task: { kind: 'knn' as const, train },
     })),

@@ -1,7 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BackendName, describeValue, SimclrError } from '@simclr/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { activeBackend, assertNumber, type BackendName, describeValue, SimclrError } from '@simclr/core';
 
 /** The options every parallel entry takes besides its own. */
 export interface WorkerOptions {
@@ -10,13 +10,18 @@ export interface WorkerOptions {
    * is less work than workers. Default 'auto'.
    */
   workers?: number | 'auto';
-  /** The workers' backend (see `setupBackend`). Default: the backend active on this thread (`tf.getBackend()`). */
+  /**
+   * The workers' backend (see `setupBackend`). Default: the backend active on this thread
+   * (`activeBackend()`, so `native` when this thread set it up).
+   */
   backend?: BackendName | readonly BackendName[];
+  /** Threads of each worker's parallel kernels (`native`). Default: the cores shared evenly by the workers. */
+  threadsPerWorker?: number;
 }
 
 /** The workers' backend: `backend` as given, else the one active on this thread. */
 export function workerBackend(backend: unknown): BackendName | readonly BackendName[] {
-  if (backend === undefined) return tf.getBackend() as BackendName;
+  if (backend === undefined) return activeBackend();
   if (
     typeof backend === 'string' ||
     (Array.isArray(backend) && backend.every((b) => typeof b === 'string'))
@@ -48,4 +53,11 @@ export function splitRanges(count: number, parts: number): [start: number, end: 
     Math.floor((r * count) / parts),
     Math.floor(((r + 1) * count) / parts),
   ]);
+}
+
+/** Kernel threads per worker: `threadsPerWorker` as given, else the cores shared evenly by `workers`. */
+export function workerThreads(threadsPerWorker: unknown, workers: number): number {
+  if (threadsPerWorker === undefined) return Math.max(1, Math.floor(availableParallelism() / workers));
+  assertNumber(threadsPerWorker, 'threadsPerWorker', { min: 1, integer: true });
+  return threadsPerWorker;
 }
