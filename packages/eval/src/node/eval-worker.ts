@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ImageBatch, setupBackend } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { encodeImages } from '../encoder.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { knnVotes } from '../internal/knn-votes.js';
 import type { EvalReply, EvalRequest, EvalWorkerInit, ModelArtifactsMessage } from './worker-protocol.js';
 
@@ -19,8 +18,10 @@ function post(reply: EvalReply, transfer: Transferable[] = []): void {
 }
 
 async function loadModel(artifacts: ModelArtifactsMessage): Promise<tfl.LayersModel> {
+  // Imported here, so that a kNN worker starts without tfjs-layers (a tenth of a second).
+  const { loadLayersModel } = await import('@tensorflow/tfjs-layers');
   try {
-    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
+    return await loadLayersModel(tf.io.fromMemory(artifacts as tf.io.ModelArtifacts));
   } catch (error) {
     const message = (error as Error).message;
     if (/^Unknown layer/.test(message)) {
@@ -35,6 +36,7 @@ async function loadModel(artifacts: ModelArtifactsMessage): Promise<tfl.LayersMo
 async function setUp(task: EvalWorkerInit['task']): Promise<Handler> {
   if (task.kind === 'features') {
     const model = await loadModel(task.model);
+    const { encodeImages } = await import('../encoder.js');
     return async (request) => {
       if (request.type !== 'encode') throw new Error(`unexpected request ${request.type}`);
       const images = tf.tensor4d(request.images, request.shape) as ImageBatch;
