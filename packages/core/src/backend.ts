@@ -41,6 +41,12 @@ export function provideNativeKernels(module: NativeModule): void {
 }
 
 /**
+ * Where the main thread found `@simclr/native` outside this package's own resolution, for worker threads:
+ * they inherit the environment, while their `process.argv[1]` is the worker's script.
+ */
+const NATIVE_MODULE_ENV = 'SIMCLR_NATIVE_MODULE';
+
+/**
  * Imports `@simclr/native` as this package sees it (an npm install puts both side by side) or, when that
  * fails (a pnpm workspace keeps each package's dependencies apart), as the program's main module sees it.
  */
@@ -51,13 +57,20 @@ async function importNative(): Promise<void> {
   } catch {
     // Not resolvable from here; try from the main module below.
   }
-  const main = isNode() ? process.argv[1] : undefined;
-  if (main === undefined) return;
+  if (!isNode()) return;
   try {
+    const found = process.env[NATIVE_MODULE_ENV];
+    if (found !== undefined) {
+      await import(/* @vite-ignore */ found);
+      return;
+    }
+    const main = process.argv[1];
+    if (main === undefined) return;
     const { createRequire } = await import(/* @vite-ignore */ 'node:module');
     const { pathToFileURL } = await import(/* @vite-ignore */ 'node:url');
-    const resolved = (createRequire(main) as NodeJS.Require).resolve(NATIVE_PACKAGE);
-    await import(/* @vite-ignore */ pathToFileURL(resolved).href);
+    const href = pathToFileURL((createRequire(main) as NodeJS.Require).resolve(NATIVE_PACKAGE)).href;
+    await import(/* @vite-ignore */ href);
+    process.env[NATIVE_MODULE_ENV] = href;
   } catch {
     // Not installed for the main module either.
   }

@@ -91,7 +91,6 @@ port.on('message', (request: EvalRequest) => {
 try {
   // A worker thread has no main module of its own, and setupBackend looks for @simclr/native (when the
   // package that imports it cannot see it, as in a pnpm workspace) as the main module sees it.
-  if (init.mainModule !== undefined) process.argv[1] = init.mainModule;
   for (const module of init.modules) await import(/* @vite-ignore */ module);
   await setupBackend(init.backend, { threads: init.threads });
   // The cpu backend's advice to install tfjs-node, printed on its first tensor, once per thread: the

@@ -116,7 +116,6 @@ export async function extractFeaturesParallel(
       size,
       backend,
       threads,
-      mainModule: process.argv[1],
       modules,
       task: { kind: 'features' as const, model: artifacts },
     })),

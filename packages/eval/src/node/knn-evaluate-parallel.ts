@@ -57,7 +57,6 @@ export async function knnEvaluateParallel(options: KnnParallelOptions): Promise<
       size,
       backend,
       threads,
-      mainModule: process.argv[1],
       modules: [],
       task: { kind: 'knn' as const, train },
     })),

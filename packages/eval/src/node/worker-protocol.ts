@@ -28,8 +28,6 @@ export interface EvalWorkerInit {
   backend: BackendName | readonly BackendName[];
   /** Threads of the backend's parallel kernels (`native`). */
   threads: number;
-  /** The calling thread's main module (`process.argv[1]`), from which `setupBackend` finds `@simclr/native`. */
-  mainModule: string | undefined;
   /** Module URLs imported before anything else, e.g. to register custom layer classes. */
   modules: readonly string[];
   task: { kind: 'features'; model: ModelArtifactsMessage } | { kind: 'knn'; train: KnnTrainMessage };
