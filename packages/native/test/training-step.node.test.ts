@@ -24,9 +24,9 @@ function step(): { loss: number; grads: Float32Array[] } {
       variables: model.trainableWeights,
     });
     tf.dispose([out.z1, out.z2]);
-    return { loss: out.loss, ...out.grads };
+    return { loss: out.loss, ...out.grads } as tf.NamedTensorMap;
   });
-  const loss = (r['loss'] as tf.Tensor).dataSync()[0]!;
+  const loss = r['loss']!.dataSync()[0]!;
   const grads = model.trainableWeights.map((v) => r[v.name]!.dataSync() as Float32Array);
   tf.dispose(Object.values(r));
   model.dispose();

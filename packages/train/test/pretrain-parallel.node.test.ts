@@ -1,11 +1,8 @@
 import { createRng, type ImageBatch } from '@simclr/core';
-import { type Dataset, fromTensors } from '@simclr/data';
 import { ntXent } from '@simclr/losses';
-import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
+import type { SimCLRModel } from '@simclr/models';
 import { describeBackends, expectClose } from '@simclr/test-utils';
 import {
-  type CheckpointFiles,
-  type CheckpointSink,
   contrastiveGradients,
   createOptimizer,
   parsePretrainConfig,
@@ -16,43 +13,9 @@ import { pretrainParallel } from '@simclr/train/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { dimThenMirror } from './fixtures/parallel-augment.js';
+import { MemorySink, makeDataset, makeModel } from './helpers.js';
 
 const FIXTURE = new URL('./fixtures/parallel-augment.ts', import.meta.url).href;
-
-class MemorySink implements CheckpointSink {
-  readonly saved: { step: number; files: Map<string, Uint8Array> }[] = [];
-  async save(step: number, files: CheckpointFiles): Promise<void> {
-    const copy = new Map(
-      Object.entries(files).map(([k, v]) => [
-        k,
-        typeof v === 'string' ? new TextEncoder().encode(v) : v.slice(),
-      ]),
-    );
-    this.saved.push({ step, files: copy });
-  }
-  async latestValid() {
-    return this.saved.at(-1) ?? null;
-  }
-}
-
-/** A small CNN and head, both with batch norm, so global and per-worker BN differ. */
-function makeModel(): SimCLRModel {
-  const rng = createRng(11);
-  const encoder = smallCnn({ inputShape: [8, 8, 1], widths: [4, 8], rng });
-  const head = projectionHead({ inputDim: 8, outputDim: 8, rng });
-  return new SimCLRModel({ encoder, head });
-}
-
-async function makeDataset(size = 16): Promise<Dataset> {
-  const rng = createRng(5);
-  const images = tf.tensor4d(
-    Array.from({ length: size * 64 }, () => rng.next()),
-    [size, 8, 8, 1],
-  );
-  const ds = await fromTensors(images);
-  images.dispose();
-  return ds;
-}
 
 const config = {
   epochs: 1,
@@ -91,7 +54,7 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
       epochs: 2,
       optimizer: { name: 'lars' as const, baseLearningRate: 1, warmupEpochs: 0.5 },
     };
-    const dataset = await makeDataset();
+    const dataset = await makeDataset(16);
     const single = makeModel();
     const parallel = makeModel();
     const expected: StepMetrics[] = [];
@@ -126,7 +89,7 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
   });
 
   it('with per-worker batch norm, 2 workers take the single-process step computed shard by shard', async () => {
-    const dataset = await makeDataset();
+    const dataset = await makeDataset(16);
     const reference = makeModel();
     const parallel = makeModel();
     const got: StepMetrics[] = [];
@@ -188,7 +151,7 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
     // Chunks of 2 images: the single process cuts the batch of 8 into 4 chunks, each worker its 4 images
     // into 2, the same 4; batch norm normalises per chunk in both, so the steps are the same.
     const chunked = { ...config, chunkSize: 2 };
-    const dataset = await makeDataset();
+    const dataset = await makeDataset(16);
     const single = makeModel();
     const parallel = makeModel();
     const expected: StepMetrics[] = [];
@@ -253,7 +216,7 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
   );
 
   it('rejects a batch the workers do not divide', async () => {
-    const dataset = await makeDataset();
+    const dataset = await makeDataset(16);
     const model = makeModel();
     await expect(
       pretrainParallel(

@@ -1,27 +1,9 @@
-import { createRng, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
-import { fromTensors } from '@simclr/data';
-import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
+import { type ImageBatch, type Rng, SimclrError } from '@simclr/core';
 import { describeBackends, expectClose } from '@simclr/test-utils';
-import { type CheckpointFiles, type CheckpointSink, pretrain, type StepMetrics } from '@simclr/train';
+import { pretrain, type StepMetrics } from '@simclr/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-
-/** Keeps checkpoints in memory, newest last. */
-class MemorySink implements CheckpointSink {
-  readonly saved: { step: number; files: Map<string, Uint8Array> }[] = [];
-  async save(step: number, files: CheckpointFiles): Promise<void> {
-    const copy = new Map(
-      Object.entries(files).map(([k, v]) => [
-        k,
-        typeof v === 'string' ? new TextEncoder().encode(v) : v.slice(),
-      ]),
-    );
-    this.saved.push({ step, files: copy });
-  }
-  async latestValid() {
-    return this.saved.at(-1) ?? null;
-  }
-}
+import { MemorySink, makeDataset, makeModel } from './helpers.js';
 
 /** A cheap random augmentation: per-image flip and brightness, drawn from the Rng. */
 function flipAndBrightness(images: ImageBatch, rng: Rng): ImageBatch {
@@ -34,24 +16,6 @@ function flipAndBrightness(images: ImageBatch, rng: Rng): ImageBatch {
     const mixed = tf.add(tf.mul(flipped, mask), tf.mul(images, tf.sub(1, mask)));
     return tf.clipByValue(tf.mul(mixed, tf.reshape(tf.tensor1d(gains), [n, 1, 1, 1])), 0, 1) as ImageBatch;
   });
-}
-
-function makeModel(): SimCLRModel {
-  const rng = createRng(11);
-  const encoder = smallCnn({ inputShape: [8, 8, 1], widths: [4, 8], rng });
-  const head = projectionHead({ inputDim: 8, outputDim: 8, rng });
-  return new SimCLRModel({ encoder, head });
-}
-
-async function makeDataset(size = 24) {
-  const rng = createRng(5);
-  const images = tf.tensor4d(
-    Array.from({ length: size * 64 }, () => rng.next()),
-    [size, 8, 8, 1],
-  );
-  const ds = await fromTensors(images);
-  images.dispose();
-  return ds;
 }
 
 const config = {

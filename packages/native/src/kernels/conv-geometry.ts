@@ -1,4 +1,13 @@
-import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The attributes every conv kernel of tfjs carries (the gradients have no dilations: 1). */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: Parameters<typeof backend_util.computeConv2DInfo>[4];
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dilations?: number | [number, number];
+}
 
 /** The 17 integers the addon takes for a convolution, from tfjs's own geometry. */
 export function convGeometry(info: backend_util.Conv2DInfo): number[] {
@@ -40,5 +49,23 @@ export function nativeConv(info: backend_util.Conv2DInfo, tensors: readonly Tens
     info.batchSize > 0 &&
     info.outHeight > 0 &&
     info.outWidth > 0
+  );
+}
+
+/** tfjs's geometry of a convolution of `xShape` by `filterShape` under a conv kernel's attributes. */
+export function convInfo(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: ConvAttrs,
+): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(attrs.dataFormat),
   );
 }

@@ -1,13 +1,6 @@
-import {
-  backend_util,
-  type Conv2DAttrs,
-  type Conv2DInputs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { Conv2DAttrs, Conv2DInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../addon.js';
-import { convGeometry, nativeConv } from './conv-geometry.js';
+import { convGeometry, convInfo, nativeConv } from './conv-geometry.js';
 import { heapView, makeOutput } from './heap.js';
 
 /** Conv2D through oneDNN; other cases go to `fallback`, the wasm backend's own kernel. */
@@ -15,17 +8,7 @@ export function conv2dKernel(addon: NativeAddon, fallback: KernelConfig): Kernel
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { x, filter } = inputs as unknown as Required<Record<keyof Conv2DInputs, TensorInfo>>;
-    const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs as unknown as Conv2DAttrs;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(dataFormat),
-    );
+    const info = convInfo(x.shape, filter.shape, attrs as unknown as Conv2DAttrs);
     if (!nativeConv(info, [x, filter])) return fallback.kernelFunc(args);
     const out = makeOutput(backend, info.outShape);
     addon.conv2d(

@@ -1,12 +1,6 @@
-import {
-  backend_util,
-  type FusedConv2DAttrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { FusedConv2DAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../addon.js';
-import { convGeometry, nativeConv } from './conv-geometry.js';
+import { convGeometry, convInfo, nativeConv } from './conv-geometry.js';
 import { heapView, makeOutput, sizeOf } from './heap.js';
 
 /**
@@ -17,18 +11,8 @@ export function fusedConv2dKernel(addon: NativeAddon, fallback: KernelConfig): K
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo };
-    const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } =
-      attrs as unknown as FusedConv2DAttrs;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-      false,
-      backend_util.convertConv2DDataFormat(dataFormat),
-    );
+    const { activation } = attrs as unknown as FusedConv2DAttrs;
+    const info = convInfo(x.shape, filter.shape, attrs as unknown as FusedConv2DAttrs);
     const plainBias =
       bias === undefined || (bias.dtype === 'float32' && sizeOf(bias.shape) === info.outChannels);
     if ((activation !== 'linear' && activation !== 'relu') || !plainBias || !nativeConv(info, [x, filter])) {
