@@ -215,6 +215,29 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
     },
   );
 
+  it('a non-finite loss on one worker stops every worker before the update; the last checkpoint stays the newest', async () => {
+    const dataset = await makeDataset(24);
+    const sink = new MemorySink();
+    const model = makeModel();
+    await expect(
+      pretrainParallel(
+        { ...config, checkpointEvery: 1 },
+        {
+          model,
+          dataset,
+          augment: { module: FIXTURE, export: 'poisoned', args: { rank: 1, fromCall: 3 } },
+          workers: 2,
+          backend,
+          checkpoints: sink,
+        },
+      ),
+    ).rejects.toThrow(
+      'the loss became NaN at step 2 (epoch 0); the update was not applied and checkpoint 1 is the last good one',
+    );
+    expect(sink.saved.map((s) => s.step)).toEqual([1]);
+    model.dispose();
+  });
+
   it('rejects a batch the workers do not divide', async () => {
     const dataset = await makeDataset(16);
     const model = makeModel();
