@@ -129,6 +129,20 @@ bool conv_geometry(napi_env env, napi_value v, std::vector<int64_t>* g) {
   return true;
 }
 
+// A cached convolution whose weights (or weight gradient) live in `wanted`, oneDNN's layout: scratch memory
+// and a reorder to it from the caller's HWIO (`from_user`), or back to HWIO, when the layouts differ.
+Cached with_weights_layout(dnnl::primitive prim, const memory::desc& wanted, const memory::desc& user,
+                           const dnnl::engine& engine, bool from_user) {
+  Cached e{std::move(prim), wanted};
+  if (wanted != user) {
+    e.reorder_weights = true;
+    e.weights_mem = std::make_shared<memory>(wanted, engine);
+    e.weights_reorder = from_user ? dnnl::reorder(memory(user, engine), *e.weights_mem)
+                                  : dnnl::reorder(*e.weights_mem, memory(user, engine));
+  }
+  return e;
+}
+
 // ---- conv2d(x, filter, bias | null, y, geometry, relu) --------------------------------------------------
 
 napi_value Conv2d(napi_env env, napi_callback_info info) {
@@ -166,13 +180,10 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
         attr.set_post_ops(ops);
       }
       dnnl::convolution_forward::primitive_desc pd(c.forward_desc(b != nullptr), attr, in->engine);
-      Cached e{dnnl::convolution_forward(pd), pd.weights_desc()};
-      if (pd.weights_desc() != c.user_weights()) {
-        e.reorder_weights = true;
-        e.weights_mem = std::make_shared<memory>(pd.weights_desc(), in->engine);
-        e.weights_reorder = dnnl::reorder(memory(c.user_weights(), in->engine), *e.weights_mem);
-      }
-      it = in->cache.emplace(k, std::move(e)).first;
+      it = in->cache
+               .emplace(k, with_weights_layout(dnnl::convolution_forward(pd), pd.weights_desc(), c.user_weights(),
+                                               in->engine, true))
+               .first;
     }
     Cached& e = it->second;
     memory src(c.src(), in->engine, x), dst(c.dst(), in->engine, y), user_w(c.user_weights(), in->engine, w);
@@ -218,13 +229,10 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
       dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, c.src(), c.any_weights(), c.dst(),
                                               c.strides(), c.dilates(), c.pad_l(), c.pad_r());
       dnnl::convolution_backward_data::primitive_desc pd(d, in->engine, hint);
-      Cached e{dnnl::convolution_backward_data(pd), pd.weights_desc()};
-      if (pd.weights_desc() != c.user_weights()) {
-        e.reorder_weights = true;
-        e.weights_mem = std::make_shared<memory>(pd.weights_desc(), in->engine);
-        e.weights_reorder = dnnl::reorder(memory(c.user_weights(), in->engine), *e.weights_mem);
-      }
-      it = in->cache.emplace(k, std::move(e)).first;
+      it = in->cache
+               .emplace(k, with_weights_layout(dnnl::convolution_backward_data(pd), pd.weights_desc(),
+                                               c.user_weights(), in->engine, true))
+               .first;
     }
     Cached& e = it->second;
     memory diff_dst(c.dst(), in->engine, dy), diff_src(c.src(), in->engine, dx), user_w(c.user_weights(), in->engine, w);
@@ -268,13 +276,10 @@ napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
       dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, c.src(), c.any_weights(),
                                                  c.dst(), c.strides(), c.dilates(), c.pad_l(), c.pad_r());
       dnnl::convolution_backward_weights::primitive_desc pd(d, in->engine, hint);
-      Cached e{dnnl::convolution_backward_weights(pd), pd.diff_weights_desc()};
-      if (pd.diff_weights_desc() != c.user_weights()) {
-        e.reorder_weights = true;
-        e.weights_mem = std::make_shared<memory>(pd.diff_weights_desc(), in->engine);
-        e.weights_reorder = dnnl::reorder(*e.weights_mem, memory(c.user_weights(), in->engine));
-      }
-      it = in->cache.emplace(k, std::move(e)).first;
+      it = in->cache
+               .emplace(k, with_weights_layout(dnnl::convolution_backward_weights(pd), pd.diff_weights_desc(),
+                                               c.user_weights(), in->engine, false))
+               .first;
     }
     Cached& e = it->second;
     memory src(c.src(), in->engine, x), diff_dst(c.dst(), in->engine, dy), user_dw(c.user_weights(), in->engine, dw);
