@@ -31,7 +31,7 @@ export interface QuickstartOptions {
   cacheDir: string;
   /** Run directory: report, metrics, checkpoints, model. */
   out: string;
-  /** Pretraining epochs. Default 3: about 4 minutes on 2 CPU cores for the subset, 25 for the full dataset. */
+  /** Pretraining epochs. Default 3: about 1 minute on 2 CPU cores for the subset, 4–5 for the full dataset. */
   epochs?: number;
   /** Worker threads that pretrain data-parallel, or 'auto' (one per core). Default 'auto'. */
   workers?: number | 'auto';
