@@ -1,43 +1,19 @@
-import { createRng, SimclrError } from '@simclr/core';
+import { SimclrError } from '@simclr/core';
 import { knnEvaluate } from '@simclr/eval';
 import { knnEvaluateParallel } from '@simclr/eval/node';
 import { describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { bruteForceKnn } from './helpers/brute-force-knn.js';
-
-const DIM = 12;
-const CLASSES = 8;
-
-/** Rows clustered around one random centre per class, with enough noise that classes overlap. */
-function clusteredFeatures(rows: number, seed: number): { values: Float32Array; labels: number[] } {
-  const centres = createRng(7);
-  const centre = Array.from({ length: CLASSES * DIM }, () => centres.normal());
-  const rng = createRng(seed);
-  const labels = Array.from({ length: rows }, () => rng.int(CLASSES));
-  const values = new Float32Array(rows * DIM);
-  labels.forEach((label, i) => {
-    for (let j = 0; j < DIM; j++) values[i * DIM + j] = centre[label * DIM + j]! + 1.3 * rng.normal();
-  });
-  return { values, labels };
-}
+import { CLASSES, clusteredFeatures, DIM, withFeatureTensors } from './helpers/clustered-features.js';
 
 // 91 test rows: not a multiple of 2 (nor of the chunk size 7 used below).
 const train = clusteredFeatures(300, 1);
 const test = clusteredFeatures(91, 2);
 
 describeBackends('knnEvaluateParallel', ['cpu', 'wasm'], (backend) => {
-  const withTensors = async <T>(
-    fn: (trainFeatures: tf.Tensor2D, testFeatures: tf.Tensor2D) => Promise<T>,
-  ) => {
-    const trainFeatures = tf.tensor2d(train.values, [300, DIM]);
-    const testFeatures = tf.tensor2d(test.values, [91, DIM]);
-    try {
-      return await fn(trainFeatures, testFeatures);
-    } finally {
-      tf.dispose([trainFeatures, testFeatures]);
-    }
-  };
+  const withTensors = <T>(fn: (trainFeatures: tf.Tensor2D, testFeatures: tf.Tensor2D) => Promise<T>) =>
+    withFeatureTensors(train, test, fn);
 
   for (const { workers, k, temperature, chunkSize } of [
     { workers: 1, k: 20, temperature: 0.1, chunkSize: undefined },
