@@ -10,6 +10,12 @@ export {
 export { describeValue } from './describe-value.js';
 export { isNode } from './environment.js';
 export { SimclrError } from './errors.js';
+export {
+  BatchNormTraining,
+  type BatchNormTrainingAttrs,
+  BatchNormTrainingGrad,
+  batchNormTraining,
+} from './kernels/batch-norm-training.js';
 export { registerTrainingKernels } from './kernels/register-training-kernels.js';
 export { createRng, type Rng, type RngState } from './rng.js';
 export type { BackendInfo, BackendName, Embeddings, ImageBatch, Labels } from './types.js';

@@ -1,5 +1,6 @@
 import { assertNumber, describeValue, type Rng, SimclrError } from '@simclr/core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { batchNormLayer, fuseBatchNorm } from './internal/batch-norm.js';
 import { SeedSource } from './internal/initializers.js';
 import { assertOptionsObject } from './internal/validate.js';
 
@@ -55,14 +56,14 @@ export function projectionHead(options: ProjectionHeadOptions): tfl.LayersModel 
       })
       .apply(x) as tfl.SymbolicTensor;
     if (batchNorm) {
-      x = tfl.layers
-        .batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `head.bn${i}` })
-        .apply(x) as tfl.SymbolicTensor;
+      x = batchNormLayer(`head.bn${i}`).apply(x) as tfl.SymbolicTensor;
     }
     x = tfl.layers.reLU({ name: `head.relu${i}` }).apply(x) as tfl.SymbolicTensor;
   }
   const z = tfl.layers
     .dense({ units: outputDim, kernelInitializer: seeds.dense(), name: `head.linear${layers}` })
     .apply(x) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: input, outputs: z, name });
+  const model = tfl.model({ inputs: input, outputs: z, name });
+  fuseBatchNorm(model);
+  return model;
 }

@@ -1,5 +1,6 @@
 import { assertNumber, assertOneOf, describeValue, type Rng, SimclrError } from '@simclr/core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { batchNormLayer, fuseBatchNorm } from './internal/batch-norm.js';
 import { SeedSource } from './internal/initializers.js';
 import { assertInputShape, assertOptionsObject } from './internal/validate.js';
 
@@ -69,16 +70,8 @@ class Builder {
       .apply(input) as Tensor;
   }
 
-  /** Batch norm with PyTorch's defaults: momentum 0.1 (0.9 in Keras' convention), ε = 1e-5. */
   bn(x: Tensor, name: string, zeroGamma = false): Tensor {
-    return tfl.layers
-      .batchNormalization({
-        momentum: 0.9,
-        epsilon: 1e-5,
-        gammaInitializer: zeroGamma ? 'zeros' : 'ones',
-        name,
-      })
-      .apply(x) as Tensor;
+    return batchNormLayer(name, zeroGamma ? 'zeros' : 'ones').apply(x) as Tensor;
   }
 
   relu(x: Tensor, name: string): Tensor {
@@ -176,5 +169,7 @@ export function resnet(options: ResNetOptions): tfl.LayersModel {
     }
   });
   const h = tfl.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as Tensor;
-  return tfl.model({ inputs: input, outputs: h, name });
+  const model = tfl.model({ inputs: input, outputs: h, name });
+  fuseBatchNorm(model);
+  return model;
 }

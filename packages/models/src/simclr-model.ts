@@ -1,6 +1,7 @@
 import { assertImageBatch, describeValue, type ImageBatch, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { fuseBatchNorm } from './internal/batch-norm.js';
 
 /** The two parts of a {@link SimCLRModel}. */
 export interface SimCLRModelParts {
@@ -55,6 +56,10 @@ function assertSingleIO(model: unknown, name: string): asserts model is tfl.Laye
  * weights round-trip through the TensorFlow.js and Keras formats. With this package's encoders and head,
  * every weight name ends in `/kernel`, `/bias`, `/gamma`, `/beta`, `/moving_mean` or `/moving_variance`
  * (see `isBatchNormOrBias`).
+ *
+ * In training mode their batch-norm layers (`BatchNormalization` with the channel axis last) normalise
+ * through `batchNormTraining` of `@simclr/core`: a fused kernel where the backend has one
+ * (`@simclr/native`), and tfjs-layers' own ops, with its numbers, elsewhere.
  */
 export class SimCLRModel {
   readonly encoder: tfl.LayersModel;
@@ -89,6 +94,9 @@ export class SimCLRModel {
         `head must take the encoder's output [N, ${hDim}], got input shape [${headInput.map(String).join(',')}]`,
       );
     }
+    // Models loaded from a saved topology have tfjs-layers' own batch norm; this covers them too.
+    fuseBatchNorm(encoder);
+    fuseBatchNorm(head);
     const encoderNames = new Set(encoder.weights.map((w) => w.originalName));
     const clash = head.weights.find((w) => encoderNames.has(w.originalName));
     if (clash !== undefined) {

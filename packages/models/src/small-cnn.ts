@@ -1,5 +1,6 @@
 import { describeValue, type Rng, SimclrError } from '@simclr/core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { batchNormLayer, fuseBatchNorm } from './internal/batch-norm.js';
 import { SeedSource } from './internal/initializers.js';
 import { assertInputShape, assertOptionsObject } from './internal/validate.js';
 
@@ -46,11 +47,11 @@ export function smallCnn(options: SmallCnnOptions): tfl.LayersModel {
         name: `${stage}.conv`,
       })
       .apply(x) as tfl.SymbolicTensor;
-    x = tfl.layers
-      .batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: `${stage}.bn` })
-      .apply(x) as tfl.SymbolicTensor;
+    x = batchNormLayer(`${stage}.bn`).apply(x) as tfl.SymbolicTensor;
     x = tfl.layers.reLU({ name: `${stage}.relu` }).apply(x) as tfl.SymbolicTensor;
   });
   const h = tfl.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: input, outputs: h, name });
+  const model = tfl.model({ inputs: input, outputs: h, name });
+  fuseBatchNorm(model);
+  return model;
 }

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "batch_norm.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace {
@@ -359,6 +360,81 @@ napi_value Matmul(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// ---- batch norm in training mode ------------------------------------------------------------------------
+
+// Reads argument i as a Float32Array of exactly `length` floats, or null when `nullable` and it is null.
+bool floats_of(napi_env env, napi_value v, size_t length, float** data, bool nullable, const char* what) {
+  napi_valuetype type;
+  if (napi_typeof(env, v, &type) != napi_ok) return false;
+  if (nullable && type == napi_null) {
+    *data = nullptr;
+    return true;
+  }
+  size_t len;
+  if (!floats(env, v, data, &len)) return false;
+  if (len != length) {
+    napi_throw_range_error(env, nullptr, (std::string("simclr-native: ") + what + " has the wrong size").c_str());
+    return false;
+  }
+  return true;
+}
+
+// [rows, channels] and ε, the last two arguments of both batch-norm functions.
+bool rows_channels(napi_env env, napi_value dims, napi_value eps, int64_t* rows, int64_t* channels, float* epsilon) {
+  std::vector<int64_t> g;
+  if (!ints(env, dims, &g)) return false;
+  double e;
+  if (g.size() != 2 || g[0] < 1 || g[1] < 1 || napi_get_value_double(env, eps, &e) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "simclr-native: batch norm takes [rows, channels] >= 1 and epsilon");
+    return false;
+  }
+  *rows = g[0];
+  *channels = g[1];
+  *epsilon = float(e);
+  return true;
+}
+
+// batchNorm(x, scale, offset, y, mean, variance, [rows, channels], epsilon)
+napi_value BatchNorm(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int64_t rows, channels;
+  float epsilon;
+  if (!rows_channels(env, argv[6], argv[7], &rows, &channels, &epsilon)) return nullptr;
+  const size_t full = size_t(rows * channels), c = size_t(channels);
+  float *x, *scale, *offset, *y, *mean, *variance;
+  if (!floats_of(env, argv[0], full, &x, false, "x") || !floats_of(env, argv[1], c, &scale, false, "scale") ||
+      !floats_of(env, argv[2], c, &offset, false, "offset") || !floats_of(env, argv[3], full, &y, false, "y") ||
+      !floats_of(env, argv[4], c, &mean, false, "mean") || !floats_of(env, argv[5], c, &variance, false, "variance"))
+    return nullptr;
+  simclr::batch_norm_forward(x, scale, offset, y, mean, variance, rows, channels, epsilon);
+  return nullptr;
+}
+
+// batchNormGrad(dy, x, scale, mean, variance, dmean | null, dvariance | null, dx, dscale, doffset,
+//               [rows, channels], epsilon)
+napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int64_t rows, channels;
+  float epsilon;
+  if (!rows_channels(env, argv[10], argv[11], &rows, &channels, &epsilon)) return nullptr;
+  const size_t full = size_t(rows * channels), c = size_t(channels);
+  float *dy, *x, *scale, *mean, *variance, *dmean, *dvariance, *dx, *dscale, *doffset;
+  if (!floats_of(env, argv[0], full, &dy, false, "dy") || !floats_of(env, argv[1], full, &x, false, "x") ||
+      !floats_of(env, argv[2], c, &scale, false, "scale") || !floats_of(env, argv[3], c, &mean, false, "mean") ||
+      !floats_of(env, argv[4], c, &variance, false, "variance") ||
+      !floats_of(env, argv[5], c, &dmean, true, "dmean") || !floats_of(env, argv[6], c, &dvariance, true, "dvariance") ||
+      !floats_of(env, argv[7], full, &dx, false, "dx") || !floats_of(env, argv[8], c, &dscale, false, "dscale") ||
+      !floats_of(env, argv[9], c, &doffset, false, "doffset"))
+    return nullptr;
+  simclr::batch_norm_backward(dy, x, scale, mean, variance, dmean, dvariance, dx, dscale, doffset, rows, channels,
+                              epsilon);
+  return nullptr;
+}
+
 // ---- threads ----------------------------------------------------------------------------------------------
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -401,6 +477,8 @@ NAPI_MODULE_INIT() {
       {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -35,13 +35,14 @@ mkdirSync(out, { recursive: true });
 execFileSync(
   'g++',
   [
-    '-O2',
+    '-O3',
     '-std=c++17',
     '-shared',
     '-fPIC',
     '-fopenmp',
     `-I${headers}`,
     join(root, 'native', 'simclr_native.cc'),
+    join(root, 'native', 'batch_norm.cc'),
     '-o',
     join(out, 'simclr_native.node'),
     '-ldnnl',

@@ -24,6 +24,35 @@ export interface NativeAddon {
     geometry: number[],
     relu: boolean,
   ): void;
+  /**
+   * Training-mode batch norm over the last axis of x, viewed as [rows, channels]: writes y and the
+   * batch's mean and biased variance.
+   */
+  batchNorm(
+    x: Float32Array,
+    scale: Float32Array,
+    offset: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dims: [rows: number, channels: number],
+    epsilon: number,
+  ): void;
+  /** The gradient of {@link batchNorm} with respect to x, scale and offset (dmean, dvariance: null is zero). */
+  batchNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    scale: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dmean: Float32Array | null,
+    dvariance: Float32Array | null,
+    dx: Float32Array,
+    dscale: Float32Array,
+    doffset: Float32Array,
+    dims: [rows: number, channels: number],
+    epsilon: number,
+  ): void;
   /** Threads of the calling thread's next parallel regions (OpenMP). */
   setThreads(n: number): void;
   info(): { threads: number; onednn: string; cachedPrimitives: number };

@@ -1,7 +1,9 @@
-import { SimclrError } from '@simclr/core';
+import { BatchNormTraining, BatchNormTrainingGrad, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
+import { batchNormTrainingKernel } from './kernels/batch-norm-training.js';
+import { batchNormTrainingGradKernel } from './kernels/batch-norm-training-grad.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
@@ -18,6 +20,15 @@ const KERNELS: readonly (readonly [string, Factory])[] = [
   [tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel],
   [tf.BatchMatMul, batchMatMulKernel],
   [tf._FusedMatMul, fusedMatMulKernel],
+];
+
+/**
+ * Kernels the wasm backend does not have, which `@simclr/core` uses when they are registered: training
+ * batch norm and its gradient, fused (see `batchNormTraining`).
+ */
+const ADDED: readonly (readonly [string, (addon: NativeAddon) => tf.KernelFunc])[] = [
+  [BatchNormTraining, batchNormTrainingKernel],
+  [BatchNormTrainingGrad, batchNormTrainingGradKernel],
 ];
 
 /** The wasm kernels the native ones replaced while they are active. */
@@ -60,8 +71,8 @@ export interface ActivateOptions {
 
 /**
  * Replaces the wasm backend's Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul
- * and _FusedMatMul with oneDNN kernels that work on the tensors where they are, on the wasm heap; every
- * other op stays in wasm. Cases the addon does not cover (other dtypes, NCHW, other fused activations,
+ * and _FusedMatMul with oneDNN kernels that work on the tensors where they are, on the wasm heap, and adds
+ * a fused training batch norm and its gradient; every other op stays in wasm. Cases the addon does not cover (other dtypes, NCHW, other fused activations,
  * unusual broadcasts) go to the kernel that was there before. Import `@tensorflow/tfjs-backend-wasm` (and
  * let `setupBackend` register its training kernels) first; `setupBackend('native')` does all of it.
  *
@@ -100,6 +111,9 @@ export function activateNativeKernels(options: ActivateOptions = {}): NativeStat
         disposeFunc: fallback.disposeFunc,
       });
     }
+    for (const [name, make] of ADDED) {
+      tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: make(a.addon) });
+    }
     replaced = before;
   }
   return nativeStatus();
@@ -112,5 +126,6 @@ export function deactivateNativeKernels(): void {
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);
   }
+  for (const [name] of ADDED) tf.unregisterKernel(name, 'wasm');
   replaced = undefined;
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 /** One SimCLR step of a small CIFAR-stem ResNet: the loss and every gradient, as plain arrays. */
-function step(): { loss: number; grads: Float32Array[] } {
+function step(): { loss: number; grads: Float32Array[]; stats: Float32Array[] } {
   const rng = createRng(4);
   const encoder = resnet({ depth: 18, stem: 'cifar', widthMultiplier: 0.125, inputShape: [16, 16, 3], rng });
   const head = projectionHead({ inputDim: encoder.outputs[0]!.shape[1] as number, outputDim: 16, rng });
@@ -28,13 +28,17 @@ function step(): { loss: number; grads: Float32Array[] } {
   });
   const loss = r['loss']!.dataSync()[0]!;
   const grads = model.trainableWeights.map((v) => r[v.name]!.dataSync() as Float32Array);
+  // The batch-norm moving statistics after the step's forward passes.
+  const stats = [...encoder.nonTrainableWeights, ...head.nonTrainableWeights].map(
+    (w) => w.read().dataSync() as Float32Array,
+  );
   tf.dispose(Object.values(r));
   model.dispose();
-  return { loss, grads };
+  return { loss, grads, stats };
 }
 
 describe('a training step with the native kernels', () => {
-  it('equals the wasm-only step: loss and every gradient within 1e-4 of its largest entry', async () => {
+  it('equals the wasm-only step: loss, every gradient and the moving statistics within 1e-4', async () => {
     await setupBackend('wasm');
     const plain = step();
     expect((await setupBackend('native')).name).toBe('native');
@@ -47,6 +51,16 @@ describe('a training step with the native kernels', () => {
       let worst = 0;
       for (let j = 0; j < g.length; j++) worst = Math.max(worst, Math.abs(n[j]! - g[j]!) / scale);
       expect(worst, `gradient ${i}`).toBeLessThan(1e-4);
+    });
+    expect(native.stats.length).toBe(plain.stats.length);
+    expect(native.stats.length).toBeGreaterThan(0);
+    plain.stats.forEach((s, i) => {
+      const n = native.stats[i]!;
+      for (let j = 0; j < s.length; j++) {
+        expect(Math.abs(n[j]! - s[j]!), `statistic ${i}[${j}]`).toBeLessThan(
+          1e-4 * Math.max(1, Math.abs(s[j]!)),
+        );
+      }
     });
   });
 });
