@@ -1,12 +1,14 @@
-import { assertProbability, describeValue, SimclrError } from '@simclr/core';
+import { assertProbability, describeValue, type Rng, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { shiftHue } from './adjust-hue.js';
-import type { Augmentation } from './augmentation.js';
+import type { Augmentation, Stage } from './augmentation.js';
 import { defineAugmentation } from './augmentation.js';
 import type { BlendWeights } from './blend.js';
 import { blend, identityWeights } from './blend.js';
+import { fusedColor } from './fused-color.js';
 import type { Batch } from './layout.js';
 import { dimsOf, disposeExcept, planes, toPlanes } from './layout.js';
+import { drawGrayscale, grayscaleImages, grayscaleProbabilityOf } from './random-grayscale.js';
 import { formatNumber, optionsObject } from './validate.js';
 
 /** Options of {@link colorJitter}; each strength is off at its default. */
@@ -141,16 +143,32 @@ export function colorJitter(options?: ColorJitterOptions): Augmentation {
     r === null ? [] : [`${names[op]}: [${formatNumber(r[0])}, ${formatNumber(r[1])}]`],
   );
   const description = `colorJitter({ ${[...parts, `p: ${formatNumber(p)}`].join(', ')} })`;
-  return defineAugmentation(description, (batch, rng) => {
-    const draws = Array.from({ length: dimsOf(batch).n }, (): JitterDraw | null => {
-      if (!rng.bernoulli(p)) return null;
-      const order = rng.shuffle([BRIGHTNESS, CONTRAST, SATURATION, HUE]);
-      const factors = ranges.map((r, op) => (r === null ? (op === HUE ? 0 : 1) : rng.uniform(r[0], r[1])));
-      return {
-        order: order.filter((op) => ranges[op] !== null),
-        factors: factors as [number, number, number, number],
-      };
-    });
-    return applyJitter(batch, draws);
-  });
+  // Followed by a random grayscale, the jitter does the grayscale too: one pass, same draws.
+  const stage = (grayscaleP?: number): Stage =>
+    Object.assign(
+      (batch: Batch, rng: Rng) => {
+        const { n } = dimsOf(batch);
+        const draws = Array.from({ length: n }, (): JitterDraw | null => {
+          if (!rng.bernoulli(p)) return null;
+          const order = rng.shuffle([BRIGHTNESS, CONTRAST, SATURATION, HUE]);
+          const factors = ranges.map((r, op) => (r === null ? (op === HUE ? 0 : 1) : rng.uniform(r[0], r[1])));
+          return {
+            order: order.filter((op) => ranges[op] !== null),
+            factors: factors as [number, number, number, number],
+          };
+        });
+        const gray = grayscaleP === undefined ? null : drawGrayscale(rng, n, grayscaleP);
+        const fused = fusedColor(batch, draws, gray);
+        if (fused !== undefined) return fused;
+        const jittered = applyJitter(batch, draws);
+        return gray === null ? jittered : grayscaleImages(jittered, gray);
+      },
+      {
+        fuseNext: (next: Stage) => {
+          const q = grayscaleProbabilityOf(next);
+          return grayscaleP === undefined && q !== undefined ? stage(q) : undefined;
+        },
+      },
+    );
+  return defineAugmentation(description, stage());
 }

@@ -99,8 +99,9 @@ export class LarsOptimizer extends tf.Optimizer {
         if (!excluded && this.weightDecay > 0) g = tf.add(g, tf.mul(value, this.weightDecay));
         let scaledLr: tf.Tensor = tf.scalar(lr);
         if (!excluded && this.eta !== null) {
-          const wNorm = tf.norm(value);
-          const gNorm = tf.norm(g);
+          // √Σx² rather than tf.norm, whose |x|^2 through Pow is a slow scalar loop on wasm.
+          const wNorm = tf.sqrt(tf.sum(tf.square(value)));
+          const gNorm = tf.sqrt(tf.sum(tf.square(g)));
           const ratio = tf.where(
             tf.greater(wNorm, 0),
             tf.where(tf.greater(gNorm, 0), tf.div(tf.mul(wNorm, this.eta), gNorm), tf.scalar(1)),

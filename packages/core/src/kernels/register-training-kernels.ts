@@ -7,6 +7,7 @@ import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropFilterLoop } from './conv2d-backprop-filter-loop.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import { sharingIdentity } from './identity.js';
 import { registerGradientOverrides } from './gradient-overrides.js';
 
 /** Makes the kernel for `backendName`; `replaced` is the one registered under that name before. */
@@ -16,7 +17,8 @@ type KernelFactory = (backendName: string, replaced: KernelConfig | undefined) =
  * What each backend gets. wasm: tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all, and its
  * Conv2DBackpropInput is a scalar loop about ten times slower than its XNNPACK forward Conv2D; both
  * become forward Conv2Ds. Its BatchMatMul leaves XNNPACK for a scalar loop whenever an operand is
- * transposed, as in every dense layer's gradient. cpu: its Conv2DBackpropFilter reads every element
+ * transposed, as in every dense layer's gradient. Its Identity copies, where sharing the memory is enough.
+ * cpu: its Conv2DBackpropFilter reads every element
  * through TensorBuffer.get and runs at ~0.01 GFLOP/s; a direct loop replaces it. cpu's own
  * Conv2DBackpropInput already runs at the speed of its forward Conv2D, which a Conv2D-based one does
  * not beat, so it stays.
@@ -27,6 +29,7 @@ const TRAINING_KERNELS: Readonly<Record<string, ReadonlyArray<readonly [string, 
     [tf.Conv2DBackpropInput, conv2dBackpropInputKernel],
     // REQUIRED below guarantees the backend's own BatchMatMul is there to wrap.
     [tf.BatchMatMul, (backendName, replaced) => batchMatMulKernel(backendName, replaced!)],
+    [tf.Identity, () => sharingIdentity],
   ],
   cpu: [[tf.Conv2DBackpropFilter, () => conv2dBackpropFilterLoop]],
 };
