@@ -36,8 +36,13 @@ const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0);
 console.log(
   `${model} b${batchArg} ${backend}: step ${total.toFixed(0)} ms (profiled), kernels ${kernelMs.toFixed(0)} ms`,
 );
-for (const k of info.kernels.filter((k) => k.name === (process.env.SHOW_KERNEL ?? ""))) {
-  console.log(k.name, JSON.stringify(k.inputShapes), JSON.stringify(k.outputShapes), (k.kernelTimeMs as number).toFixed(2));
+for (const k of info.kernels.filter((k) => k.name === (process.env.SHOW_KERNEL ?? ''))) {
+  console.log(
+    k.name,
+    JSON.stringify(k.inputShapes),
+    JSON.stringify(k.outputShapes),
+    (k.kernelTimeMs as number).toFixed(2),
+  );
 }
 for (const [name, e] of rows.slice(0, 25)) {
   console.log(`${name.padEnd(28)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.calls).padStart(5)} calls`);

@@ -151,7 +151,9 @@ export function colorJitter(options?: ColorJitterOptions): Augmentation {
         const draws = Array.from({ length: n }, (): JitterDraw | null => {
           if (!rng.bernoulli(p)) return null;
           const order = rng.shuffle([BRIGHTNESS, CONTRAST, SATURATION, HUE]);
-          const factors = ranges.map((r, op) => (r === null ? (op === HUE ? 0 : 1) : rng.uniform(r[0], r[1])));
+          const factors = ranges.map((r, op) =>
+            r === null ? (op === HUE ? 0 : 1) : rng.uniform(r[0], r[1]),
+          );
           return {
             order: order.filter((op) => ranges[op] !== null),
             factors: factors as [number, number, number, number],

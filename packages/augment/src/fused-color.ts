@@ -29,11 +29,16 @@ export function fusedColor(
     if (draw !== null) {
       const [brightness, contrast, saturation, hue] = draw.factors;
       // Each weight as the op path forms it: in double, then rounded to float32 by the array.
-      params.set([brightness, contrast, 1 - contrast, saturation, 1 - saturation, 6 * hue], row + COLOR_OP_SLOTS);
+      params.set(
+        [brightness, contrast, 1 - contrast, saturation, 1 - saturation, 6 * hue],
+        row + COLOR_OP_SLOTS,
+      );
     }
   });
   if (!any) return batch;
   const x = toNHWC(batch);
-  const out = tf.engine().runKernel(ColorJitter, { x, params: tf.tensor2d(params, [n, COLOR_JITTER_PARAMS]) });
+  const out = tf
+    .engine()
+    .runKernel(ColorJitter, { x, params: tf.tensor2d(params, [n, COLOR_JITTER_PARAMS]) });
   return { layout: 'NHWC', x: out as Tensor4D };
 }

@@ -1,37 +1,13 @@
-import type { ImageBatch } from '@simclr/core';
 import { ColorJitter, createRng } from '@simclr/core';
 import { compareClose, describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { applyJitter, type JitterDraw } from '../src/color-jitter.js';
+import { applyJitter } from '../src/color-jitter.js';
 import { fusedColor } from '../src/fused-color.js';
 import { colorJitter, compose, randomGrayscale } from '../src/index.js';
 import { toNHWC } from '../src/layout.js';
 import { grayscaleImages } from '../src/random-grayscale.js';
-
-/** Random draws as colorJitter makes them: every op in a random order (some images none), wide ranges. */
-function draws(n: number, seed: number): { jitter: (JitterDraw | null)[]; gray: Float64Array } {
-  const rng = createRng(seed);
-  const jitter = Array.from({ length: n }, (_, i): JitterDraw | null => {
-    if (i % 5 === 4) return null;
-    const order = rng.shuffle([0, 1, 2, 3]).slice(0, 1 + (i % 4));
-    return {
-      order,
-      factors: [rng.uniform(0, 2), rng.uniform(0, 2), rng.uniform(0, 2), rng.uniform(-0.5, 0.5)],
-    };
-  });
-  return { jitter, gray: Float64Array.from({ length: n }, () => (rng.bernoulli(0.3) ? 1 : 0)) };
-}
-
-/** Images with gray pixels, saturated pixels and ties between channels besides random ones. */
-function images(n: number, c: number, seed: number): ImageBatch {
-  return tf.tidy(() => {
-    const x = tf.randomUniform([n, 9, 11, c], 0, 1, 'float32', seed);
-    const levels = tf.div(tf.round(tf.mul(x, 4)), 4);
-    const mask = tf.greater(tf.randomUniform([n, 9, 11, 1], 0, 1, 'float32', seed + 1), 0.6);
-    return tf.where(tf.broadcastTo(mask, x.shape), levels, x) as ImageBatch;
-  });
-}
+import { draws, images } from './fixtures/color-draws.js';
 
 // The op-by-op path runs float32 operations one tensor at a time; the kernel runs the same operations
 // per pixel. wasm and cpu round identically but for the contrast mean's summation order; webgl's shader
@@ -67,7 +43,9 @@ describeBackends('the fused colour kernel', ['cpu', 'wasm', 'webgl'], (backend) 
     tf.unregisterKernel(ColorJitter, tf.getBackend());
     try {
       const ops = pipeline(x, createRng(5));
-      expect(compareClose(fused, ops.dataSync()).maxAbs).toBeLessThanOrEqual(ATOL[backend as keyof typeof ATOL]);
+      expect(compareClose(fused, ops.dataSync()).maxAbs).toBeLessThanOrEqual(
+        ATOL[backend as keyof typeof ATOL],
+      );
       ops.dispose();
     } finally {
       // The next use registers it again.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "batch_norm.h"
+#include "color_jitter.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace {
@@ -435,6 +436,27 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// colorJitter(x, params, out, [n, pixels, channels, paramCount])
+napi_value ColorJitter(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  std::vector<int64_t> g;
+  if (!ints(env, argv[3], &g)) return nullptr;
+  if (g.size() != 4 || g[0] < 1 || g[1] < 1 || (g[2] != 1 && g[2] != 3) || g[3] < 5) {
+    napi_throw_type_error(env, nullptr, "simclr-native: colorJitter takes [n, pixels, channels 1|3, paramCount]");
+    return nullptr;
+  }
+  const size_t full = size_t(g[0] * g[1] * g[2]);
+  float *x, *params, *out;
+  if (!floats_of(env, argv[0], full, &x, false, "x") ||
+      !floats_of(env, argv[1], size_t(g[0] * g[3]), &params, false, "params") ||
+      !floats_of(env, argv[2], full, &out, false, "out"))
+    return nullptr;
+  simclr::color_jitter(x, params, out, g[0], g[1], g[2], g[3]);
+  return nullptr;
+}
+
 // ---- threads ----------------------------------------------------------------------------------------------
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -479,6 +501,7 @@ NAPI_MODULE_INIT() {
       {"matmul", nullptr, Matmul, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"colorJitter", nullptr, ColorJitter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -40,9 +40,12 @@ execFileSync(
     '-shared',
     '-fPIC',
     '-fopenmp',
+    // Each float operation rounds on its own, as the tfjs ops the kernels stand in for.
+    '-ffp-contract=off',
     `-I${headers}`,
     join(root, 'native', 'simclr_native.cc'),
     join(root, 'native', 'batch_norm.cc'),
+    join(root, 'native', 'color_jitter.cc'),
     '-o',
     join(out, 'simclr_native.node'),
     '-ldnnl',

@@ -53,6 +53,13 @@ export interface NativeAddon {
     dims: [rows: number, channels: number],
     epsilon: number,
   ): void;
+  /** SimCLR's colour distortion (`SimclrColorJitter` of @simclr/core); dims [n, pixels, channels, paramCount]. */
+  colorJitter(
+    x: Float32Array,
+    params: Float32Array,
+    out: Float32Array,
+    dims: [n: number, pixels: number, channels: number, paramCount: number],
+  ): void;
   /** Threads of the calling thread's next parallel regions (OpenMP). */
   setThreads(n: number): void;
   info(): { threads: number; onednn: string; cachedPrimitives: number };

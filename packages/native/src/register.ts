@@ -1,9 +1,10 @@
-import { BatchNormTraining, BatchNormTrainingGrad, SimclrError } from '@simclr/core';
+import { BatchNormTraining, BatchNormTrainingGrad, ColorJitter, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
 import { batchNormTrainingKernel } from './kernels/batch-norm-training.js';
 import { batchNormTrainingGradKernel } from './kernels/batch-norm-training-grad.js';
+import { colorJitterKernel } from './kernels/color-jitter.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
@@ -23,12 +24,14 @@ const KERNELS: readonly (readonly [string, Factory])[] = [
 ];
 
 /**
- * Kernels the wasm backend does not have, which `@simclr/core` uses when they are registered: training
- * batch norm and its gradient, fused (see `batchNormTraining`).
+ * Kernels the wasm backend does not have, which the library uses when they are registered: training
+ * batch norm and its gradient, fused (`batchNormTraining` of @simclr/core), and the colour distortion
+ * (`SimclrColorJitter`, which @simclr/augment otherwise runs as a single-threaded loop).
  */
 const ADDED: readonly (readonly [string, (addon: NativeAddon) => tf.KernelFunc])[] = [
   [BatchNormTraining, batchNormTrainingKernel],
   [BatchNormTrainingGrad, batchNormTrainingGradKernel],
+  [ColorJitter, colorJitterKernel],
 ];
 
 /** The wasm kernels the native ones replaced while they are active. */
@@ -112,6 +115,7 @@ export function activateNativeKernels(options: ActivateOptions = {}): NativeStat
       });
     }
     for (const [name, make] of ADDED) {
+      if (tf.getKernel(name, 'wasm') !== undefined) tf.unregisterKernel(name, 'wasm');
       tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: make(a.addon) });
     }
     replaced = before;
@@ -126,6 +130,7 @@ export function deactivateNativeKernels(): void {
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);
   }
+  // @simclr/augment registers its own colour kernel again when it next needs one.
   for (const [name] of ADDED) tf.unregisterKernel(name, 'wasm');
   replaced = undefined;
 }

@@ -9,7 +9,7 @@ const GREEN = f(0.587);
 const BLUE = f(0.114);
 const TINY = f(1e-30);
 
-const clip = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+const clip = (v: number) => (v < 0 ? 0 : Math.min(v, 1));
 const gray = (r: number, g: number, b: number) => f(f(f(r * RED) + f(g * GREEN)) + f(b * BLUE));
 /** min(a, b) as the op path takes it: a − relu(a − b). */
 const min2 = (a: number, b: number) => {
@@ -99,7 +99,13 @@ function distort(img: Float32Array, c: number, p: Float32Array): void {
  * The `SimclrColorJitter` kernel on the host: `out` = the distorted `x` (NHWC, `n` images of `h·w·c`
  * floats), image by image while it is in cache.
  */
-export function colorJitterHost(x: Float32Array, params: Float32Array, out: Float32Array, n: number, c: number): void {
+export function colorJitterHost(
+  x: Float32Array,
+  params: Float32Array,
+  out: Float32Array,
+  n: number,
+  c: number,
+): void {
   const size = x.length / n;
   out.set(x);
   for (let i = 0; i < n; i++) {

@@ -7,8 +7,8 @@ import { batchMatMulKernel } from './batch-mat-mul.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropFilterLoop } from './conv2d-backprop-filter-loop.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
-import { sharingIdentity } from './identity.js';
 import { registerGradientOverrides } from './gradient-overrides.js';
+import { sharingIdentity } from './identity.js';
 
 /** Makes the kernel for `backendName`; `replaced` is the one registered under that name before. */
 type KernelFactory = (backendName: string, replaced: KernelConfig | undefined) => KernelFunc;

@@ -1,0 +1,35 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { ColorJitter, setupBackend } from '@simclr/core';
+import { compareClose } from '@simclr/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyJitter } from '../../augment/src/color-jitter.js';
+import { fusedColor } from '../../augment/src/fused-color.js';
+import { toNHWC } from '../../augment/src/layout.js';
+import { grayscaleImages } from '../../augment/src/random-grayscale.js';
+import { draws, images } from '../../augment/test/fixtures/color-draws.js';
+
+describe('the native colour kernel', () => {
+  beforeAll(async () => {
+    expect((await setupBackend('native')).name).toBe('native');
+  });
+
+  for (const c of [3, 1]) {
+    it(`equals colour jitter then grayscale op by op on wasm to 1e-6 (${c} channel${c === 3 ? 's' : ''})`, async () => {
+      const x = images(24, c, 5 + c);
+      const { jitter, gray } = draws(24, 9 + c);
+      const native = tf.tidy(() => toNHWC(fusedColor({ layout: 'NHWC', x }, jitter, gray)!));
+      const kernel = tf.getKernel(ColorJitter, 'wasm')!.kernelFunc;
+      await setupBackend('wasm');
+      // The op-by-op path on plain wasm, and the kernel it replaced (@simclr/augment's host loop).
+      const ops = tf.tidy(() => toNHWC(grayscaleImages(applyJitter({ layout: 'NHWC', x }, jitter), gray)));
+      const host = tf.tidy(() => toNHWC(fusedColor({ layout: 'NHWC', x }, jitter, gray)!));
+      expect(tf.getKernel(ColorJitter, 'wasm')!.kernelFunc).not.toBe(kernel);
+      await setupBackend('native');
+      expect(compareClose(native, ops.dataSync()).maxAbs).toBeLessThanOrEqual(1e-6);
+      expect(compareClose(native, host.dataSync()).maxAbs).toBeLessThanOrEqual(1e-6);
+      expect(compareClose(native, x.dataSync()).maxAbs).toBeGreaterThan(0.1);
+      tf.dispose([x, native, ops, host]);
+    });
+  }
+});
