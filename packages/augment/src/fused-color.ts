@@ -2,7 +2,7 @@ import { COLOR_JITTER_PARAMS, COLOR_OP_SLOTS, COLOR_OPS, ColorJitter } from '@si
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { JitterDraw } from './color-jitter.js';
-import { hasColorJitterKernel } from './kernels/color-jitter-kernel.js';
+import { hasKernel } from './kernels/register-kernels.js';
 import type { Batch } from './layout.js';
 import { dimsOf, toNHWC } from './layout.js';
 
@@ -16,7 +16,7 @@ export function fusedColor(
   draws: readonly (JitterDraw | null)[],
   grayscale: ArrayLike<number> | null,
 ): Batch | undefined {
-  if (!hasColorJitterKernel()) return undefined;
+  if (!hasKernel(ColorJitter)) return undefined;
   const { n, c } = dimsOf(batch);
   const params = new Float32Array(n * COLOR_JITTER_PARAMS).fill(-1);
   let any = false;

@@ -1,10 +1,11 @@
 import type { ImageBatch } from '@simclr/core';
-import { SimclrError } from '@simclr/core';
-import type { Rank } from '@tensorflow/tfjs-core';
+import { GaussianBlur, SimclrError } from '@simclr/core';
+import type { Rank, Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyToImages, assertImages } from './augmentation.js';
+import { hasKernel } from './kernels/register-kernels.js';
 import type { Batch } from './layout.js';
-import { dimsOf, planes, toPlanes } from './layout.js';
+import { dimsOf, planes, toNHWC, toPlanes } from './layout.js';
 import type { PerImage } from './per-image.js';
 import { readPerImage } from './per-image.js';
 import { assertKernelSize, optionsObject } from './validate.js';
@@ -36,12 +37,24 @@ export function assertKernelFits(kernelSize: number, height: number, width: numb
 
 /**
  * Separable Gaussian blur with one kernel per image (`kernels[i]`, all of one odd length), reflect
- * padding and the kernel centred, as torchvision's `F.gaussian_blur`. Each channel plane is turned
+ * padding and the kernel centred, as torchvision's `F.gaussian_blur`: one `SimclrGaussianBlur` kernel
+ * call where the backend has it (cpu, wasm, native). Otherwise each channel plane is turned
  * images-innermost, where a depthwise convolution applies each image's own kernel in one batched pass.
  */
 export function blurImages(batch: Batch, kernels: readonly Float64Array[]): Batch {
   const size = kernels[0]!.length;
   if (size === 1) return batch;
+  const { n, h, w } = dimsOf(batch);
+  if (hasKernel(GaussianBlur)) {
+    const taps = tf.tensor2d(Float32Array.from(kernels.flatMap((k) => Array.from(k))), [n, size]);
+    return { layout: 'NHWC', x: tf.engine().runKernel(GaussianBlur, { x: toNHWC(batch), taps }) as Tensor4D };
+  }
+  return blurByConvolution(batch, kernels);
+}
+
+/** {@link blurImages} as depthwise convolutions of tfjs ops, on any backend. */
+export function blurByConvolution(batch: Batch, kernels: readonly Float64Array[]): Batch {
+  const size = kernels[0]!.length;
   const { n, h, w } = dimsOf(batch);
   const pad = size >> 1;
   const taps = new Float32Array(size * n);

@@ -14,6 +14,7 @@
 
 #include "batch_norm.h"
 #include "color_jitter.h"
+#include "gaussian_blur.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 namespace {
@@ -457,6 +458,27 @@ napi_value ColorJitter(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// gaussianBlur(x, taps, out, [n, h, w, c, k])
+napi_value GaussianBlur(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  std::vector<int64_t> g;
+  if (!ints(env, argv[3], &g)) return nullptr;
+  if (g.size() != 5 || g[0] < 1 || g[1] < 1 || g[2] < 1 || g[3] < 1 || g[4] < 1 || g[4] % 2 == 0 ||
+      g[4] / 2 >= g[1] || g[4] / 2 >= g[2]) {
+    napi_throw_type_error(env, nullptr, "simclr-native: gaussianBlur takes [n, h, w, c, k] with k odd and k/2 < h, w");
+    return nullptr;
+  }
+  const size_t full = size_t(g[0] * g[1] * g[2] * g[3]);
+  float *x, *taps, *out;
+  if (!floats_of(env, argv[0], full, &x, false, "x") || !floats_of(env, argv[1], size_t(g[0] * g[4]), &taps, false, "taps") ||
+      !floats_of(env, argv[2], full, &out, false, "out"))
+    return nullptr;
+  simclr::gaussian_blur(x, taps, out, g[0], g[1], g[2], g[3], g[4]);
+  return nullptr;
+}
+
 // ---- threads ----------------------------------------------------------------------------------------------
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -502,6 +524,7 @@ NAPI_MODULE_INIT() {
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"colorJitter", nullptr, ColorJitter, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gaussianBlur", nullptr, GaussianBlur, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

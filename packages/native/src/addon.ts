@@ -60,6 +60,13 @@ export interface NativeAddon {
     out: Float32Array,
     dims: [n: number, pixels: number, channels: number, paramCount: number],
   ): void;
+  /** Per-image separable blur, reflect padding (`SimclrGaussianBlur` of @simclr/core); dims [n, h, w, c, k]. */
+  gaussianBlur(
+    x: Float32Array,
+    taps: Float32Array,
+    out: Float32Array,
+    dims: [n: number, h: number, w: number, c: number, k: number],
+  ): void;
   /** Threads of the calling thread's next parallel regions (OpenMP). */
   setThreads(n: number): void;
   info(): { threads: number; onednn: string; cachedPrimitives: number };

@@ -1,4 +1,10 @@
-import { BatchNormTraining, BatchNormTrainingGrad, ColorJitter, SimclrError } from '@simclr/core';
+import {
+  BatchNormTraining,
+  BatchNormTrainingGrad,
+  ColorJitter,
+  GaussianBlur,
+  SimclrError,
+} from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { batchMatMulKernel } from './kernels/batch-mat-mul.js';
@@ -10,6 +16,7 @@ import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js'
 import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
 import { fusedConv2dKernel } from './kernels/fused-conv2d.js';
 import { fusedMatMulKernel } from './kernels/fused-mat-mul.js';
+import { gaussianBlurKernel } from './kernels/gaussian-blur.js';
 
 type Factory = (addon: NativeAddon, fallback: tf.KernelConfig) => tf.KernelFunc;
 
@@ -26,12 +33,14 @@ const KERNELS: readonly (readonly [string, Factory])[] = [
 /**
  * Kernels the wasm backend does not have, which the library uses when they are registered: training
  * batch norm and its gradient, fused (`batchNormTraining` of @simclr/core), and the colour distortion
- * (`SimclrColorJitter`, which @simclr/augment otherwise runs as a single-threaded loop).
+ * and blur (`SimclrColorJitter`, `SimclrGaussianBlur`, which @simclr/augment otherwise runs as
+ * single-threaded loops).
  */
 const ADDED: readonly (readonly [string, (addon: NativeAddon) => tf.KernelFunc])[] = [
   [BatchNormTraining, batchNormTrainingKernel],
   [BatchNormTrainingGrad, batchNormTrainingGradKernel],
   [ColorJitter, colorJitterKernel],
+  [GaussianBlur, gaussianBlurKernel],
 ];
 
 /** The wasm kernels the native ones replaced while they are active. */

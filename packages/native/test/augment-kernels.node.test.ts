@@ -1,10 +1,16 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { ColorJitter, setupBackend } from '@simclr/core';
+import { ColorJitter, createRng, setupBackend } from '@simclr/core';
 import { compareClose } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyJitter } from '../../augment/src/color-jitter.js';
 import { fusedColor } from '../../augment/src/fused-color.js';
+import {
+  blurByConvolution,
+  blurImages,
+  gaussianKernel,
+  identityKernel,
+} from '../../augment/src/gaussian-blur.js';
 import { toNHWC } from '../../augment/src/layout.js';
 import { grayscaleImages } from '../../augment/src/random-grayscale.js';
 import { draws, images } from '../../augment/test/fixtures/color-draws.js';
@@ -32,4 +38,22 @@ describe('the native colour kernel', () => {
       tf.dispose([x, native, ops, host]);
     });
   }
+});
+
+describe('the native blur kernel', () => {
+  it('equals the depthwise convolutions on wasm to 1e-6', async () => {
+    expect((await setupBackend('native')).name).toBe('native');
+    const rng = createRng(3);
+    const x = tf.randomUniform([9, 21, 18, 3], 0, 1, 'float32', 8) as tf.Tensor4D;
+    const kernels = Array.from({ length: 9 }, (_, i) =>
+      i % 4 === 3 ? identityKernel(7) : gaussianKernel(7, rng.uniform(0.1, 2)),
+    );
+    const native = tf.tidy(() => toNHWC(blurImages({ layout: 'NHWC', x }, kernels)));
+    await setupBackend('wasm');
+    const ops = tf.tidy(() => toNHWC(blurByConvolution({ layout: 'NHWC', x }, kernels)));
+    await setupBackend('native');
+    expect(compareClose(native, ops.dataSync()).maxAbs).toBeLessThanOrEqual(1e-6);
+    expect(compareClose(native, x.dataSync()).maxAbs).toBeGreaterThan(0.05);
+    tf.dispose([x, native, ops]);
+  });
 });
