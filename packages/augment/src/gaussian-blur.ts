@@ -44,7 +44,7 @@ export function assertKernelFits(kernelSize: number, height: number, width: numb
 export function blurImages(batch: Batch, kernels: readonly Float64Array[]): Batch {
   const size = kernels[0]!.length;
   if (size === 1) return batch;
-  const { n, h, w } = dimsOf(batch);
+  const { n } = dimsOf(batch);
   if (hasKernel(GaussianBlur)) {
     const taps = tf.tensor2d(Float32Array.from(kernels.flatMap((k) => Array.from(k))), [n, size]);
     return { layout: 'NHWC', x: tf.engine().runKernel(GaussianBlur, { x: toNHWC(batch), taps }) as Tensor4D };
