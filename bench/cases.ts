@@ -52,6 +52,8 @@ export interface TrainingCase {
 export interface AugmentCase {
   kind: 'augment';
   id: string;
+  /** `native`: @simclr/native's threaded colour and blur kernels; `wasm`: this package's host loops. */
+  backend: 'native' | 'wasm';
   batch: number;
   size: number;
   /** Alternating rounds of ours and torchvision; the ratio is the median of the per-round ratios. */
@@ -115,9 +117,10 @@ export function allCases(quick: boolean): BenchCase[] {
     chunk: chunk === null ? null : quick ? 8 : chunk,
     protocol,
   });
-  const augment = (b: number, size: number): AugmentCase => ({
+  const augment = (b: number, size: number, backend: 'native' | 'wasm'): AugmentCase => ({
     kind: 'augment',
-    id: `augment/${size}px-b${b}`,
+    id: `augment/${size}px-b${b}/${backend}`,
+    backend,
     batch: b,
     size,
     rounds: quick ? 1 : 5,
@@ -152,8 +155,10 @@ export function allCases(quick: boolean): BenchCase[] {
     // Unchunked at batch 32 the wasm heap already reaches about 3.5 GB of its 4 GB ceiling.
     training('resnet18', 128, 'wasm', 32),
     training('resnet18', 128, 'native', 32),
-    augment(256, 32),
-    augment(64, 96),
+    augment(256, 32, 'wasm'),
+    augment(256, 32, 'native'),
+    augment(64, 96, 'wasm'),
+    augment(64, 96, 'native'),
     parallel('small-cnn', 256, 3),
     // Fewer rounds: its steps are over ten times slower than the small CNN's at the same batch.
     parallel('resnet18-w0.25', 128, 2),

@@ -170,7 +170,7 @@ export function printReport(record: RunRecord): void {
   }
   if (augment.length > 0) {
     console.log(
-      '\nsimclrAugment on wasm vs torchvision (images/s; ratio = ours / torchvision, median of rounds)',
+      '\nsimclrAugment vs torchvision (images/s; ratio = ours / torchvision, median of rounds)',
     );
     console.log(textTable(AUGMENT_HEADER, augment.map(augmentCells)));
   }
@@ -200,7 +200,7 @@ export function readmeSection(record: RunRecord): string {
   }
   if (augment.length > 0) {
     parts.push(
-      'simclrAugment (full preset, blur included) on wasm against torchvision, images/s:',
+      'simclrAugment (full preset, blur included) against torchvision, images/s:',
       markdownTable(AUGMENT_HEADER, augment.map(augmentCells)),
     );
   }

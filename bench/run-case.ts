@@ -137,7 +137,7 @@ async function main(): Promise<OursResult> {
   const [id] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (id === undefined) throw new Error('usage: run-case.ts <case id> [--quick] [--no-torch]');
   const c = findCase(id, process.argv.includes('--quick'));
-  const backend = c.kind === 'augment' ? 'wasm' : c.backend;
+  const backend = c.backend;
   await setupBackend(backend);
   const onWasm = backend === 'wasm' || backend === 'native';
   const monitor = new MemoryMonitor();
