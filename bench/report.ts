@@ -169,9 +169,7 @@ export function printReport(record: RunRecord): void {
     for (const r of training) if (r.note !== null) console.log(`note: ${r.id}: ${r.note}`);
   }
   if (augment.length > 0) {
-    console.log(
-      '\nsimclrAugment vs torchvision (images/s; ratio = ours / torchvision, median of rounds)',
-    );
+    console.log('\nsimclrAugment vs torchvision (images/s; ratio = ours / torchvision, median of rounds)');
     console.log(textTable(AUGMENT_HEADER, augment.map(augmentCells)));
   }
   if (parallel.length > 0) {

@@ -1,4 +1,4 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { CastAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 interface RefCounted {
   incRef(dataId: object): void;
@@ -15,3 +15,16 @@ export const sharingIdentity: KernelFunc = ({ inputs, backend }) => {
   (backend as unknown as RefCounted).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
+
+/**
+ * `Cast` that shares its input when the dtype does not change (ReLU's gradient casts the float32 `step`
+ * of every activation to float32), and leaves every real conversion to `replaced`.
+ */
+export function sharingCast(replaced: KernelConfig): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    return x.dtype === (args.attrs as unknown as CastAttrs).dtype
+      ? sharingIdentity(args)
+      : replaced.kernelFunc(args);
+  };
+}

@@ -8,7 +8,8 @@ import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropFilterLoop } from './conv2d-backprop-filter-loop.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { registerGradientOverrides } from './gradient-overrides.js';
-import { sharingIdentity } from './identity.js';
+import { sharingCast, sharingIdentity } from './identity.js';
+import { sliceKernel } from './slice.js';
 
 /** Makes the kernel for `backendName`; `replaced` is the one registered under that name before. */
 type KernelFactory = (backendName: string, replaced: KernelConfig | undefined) => KernelFunc;
@@ -17,7 +18,8 @@ type KernelFactory = (backendName: string, replaced: KernelConfig | undefined) =
  * What each backend gets. wasm: tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all, and its
  * Conv2DBackpropInput is a scalar loop about ten times slower than its XNNPACK forward Conv2D; both
  * become forward Conv2Ds. Its BatchMatMul leaves XNNPACK for a scalar loop whenever an operand is
- * transposed, as in every dense layer's gradient. Its Identity copies, where sharing the memory is enough.
+ * transposed, as in every dense layer's gradient. Its Identity copies, where sharing the memory is enough,
+ * as is it for a Cast to the same dtype, and its Slice copies one innermost row at a time.
  * cpu: its Conv2DBackpropFilter reads every element
  * through TensorBuffer.get and runs at ~0.01 GFLOP/s; a direct loop replaces it. cpu's own
  * Conv2DBackpropInput already runs at the speed of its forward Conv2D, which a Conv2D-based one does
@@ -27,15 +29,17 @@ const TRAINING_KERNELS: Readonly<Record<string, ReadonlyArray<readonly [string, 
   wasm: [
     [tf.Conv2DBackpropFilter, conv2dBackpropFilterKernel],
     [tf.Conv2DBackpropInput, conv2dBackpropInputKernel],
-    // REQUIRED below guarantees the backend's own BatchMatMul is there to wrap.
+    // REQUIRED below guarantees the backend's own BatchMatMul, Slice and Cast are there to wrap.
     [tf.BatchMatMul, (backendName, replaced) => batchMatMulKernel(backendName, replaced!)],
     [tf.Identity, () => sharingIdentity],
+    [tf.Cast, (_, replaced) => sharingCast(replaced!)],
+    [tf.Slice, (_, replaced) => sliceKernel(replaced!)],
   ],
   cpu: [[tf.Conv2DBackpropFilter, () => conv2dBackpropFilterLoop]],
 };
 
 /** Kernels every backend package registers, which the ones above are built from or wrap. */
-const REQUIRED = [tf.Conv2D, tf.BatchMatMul];
+const REQUIRED = [tf.Conv2D, tf.BatchMatMul, tf.Slice, tf.Cast];
 
 /** The kernel functions registered here, to recognise them on a second call. */
 const ours = new WeakSet<KernelFunc>();
