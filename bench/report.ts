@@ -1,5 +1,5 @@
 /** How a run is shown: console tables, the JSON record, and the results section of bench/README.md. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AugmentRow, ParallelRow, RunRecord, TrainingRow } from './results.js';
 
 const START = '<!-- results:start -->';
@@ -179,11 +179,17 @@ export function printReport(record: RunRecord): void {
 }
 
 /** Writes the record as `<dir>/<date>.json` (`<date>-quick.json` for --quick); returns the path. */
+/**
+ * Writes the record as `<date>[-quick].json` in `dir`, or `<date>-2.json`, `-3`… when that name is taken:
+ * an earlier run of the same day is never overwritten. Returns the file's name.
+ */
 export function writeRecord(record: RunRecord, dir: URL): string {
   mkdirSync(dir, { recursive: true });
-  const file = new URL(`${record.date}${record.quick ? '-quick' : ''}.json`, dir);
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-  return file.pathname;
+  const base = `${record.date}${record.quick ? '-quick' : ''}`;
+  let name = `${base}.json`;
+  for (let i = 2; existsSync(new URL(name, dir)); i++) name = `${base}-${i}.json`;
+  writeFileSync(new URL(name, dir), `${JSON.stringify(record, null, 2)}\n`, { flag: 'wx' });
+  return name;
 }
 
 /** The Markdown that goes between the README's result markers. */
@@ -209,12 +215,12 @@ export function readmeSection(record: RunRecord): string {
 }
 
 /** Replaces the part of `readme` between the result markers with this record's tables. */
-export function updateReadme(record: RunRecord, readme: URL): void {
+export function updateReadme(record: RunRecord, readme: URL, recordName: string): void {
   const text = readFileSync(readme, 'utf8');
   const start = text.indexOf(START);
   const end = text.indexOf(END);
   if (start < 0 || end < start) throw new Error(`${readme.pathname} lacks the ${START} … ${END} markers`);
-  const json = `results/${record.date}.json`;
+  const json = `results/${recordName}`;
   const section = `${readmeSection(record)}\n\nAll measurements, per-step times included: [\`${json}\`](${json}).`;
   writeFileSync(readme, `${text.slice(0, start + START.length)}\n${section}\n${text.slice(end)}`);
 }

@@ -133,11 +133,12 @@ const record: RunRecord = {
   failures,
 };
 printReport(record);
-console.log(`\nwrote ${writeRecord(record, new URL('./results/', import.meta.url))}`);
+const recordName = writeRecord(record, new URL('./results/', import.meta.url));
+console.log(`\nwrote results/${recordName}`);
 if (failures.length > 0) {
   console.error(`\n${failures.length} case(s) failed: ${failures.map((f) => f.id).join(', ')}`);
   process.exitCode = 1;
 } else if (!quick) {
-  updateReadme(record, new URL('./README.md', import.meta.url));
+  updateReadme(record, new URL('./README.md', import.meta.url), recordName);
   console.log('updated the results section of README.md');
 }
