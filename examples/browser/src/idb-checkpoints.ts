@@ -1,4 +1,4 @@
-import type { CheckpointFiles, CheckpointSink } from '@simclr/train';
+import { type CheckpointFiles, type CheckpointSink, noIntactCheckpoint } from '@simclr/train';
 
 const STORE = 'checkpoints';
 
@@ -79,6 +79,7 @@ export class IndexedDbCheckpoints implements CheckpointSink {
   ): Promise<{ step: number; files: Map<string, Uint8Array> } | null> {
     const tx = (await this.#open()).transaction(STORE, 'readonly');
     const records = (await request(tx.objectStore(STORE).getAll())) as StoredCheckpoint[];
+    const problems: string[] = [];
     for (const record of records.sort((a, b) => b.step - a.step)) {
       const files = new Map<string, Uint8Array>();
       let problem: string | null = null;
@@ -89,9 +90,13 @@ export class IndexedDbCheckpoints implements CheckpointSink {
         }
         files.set(name, file.bytes);
       }
-      if (problem === null) return { step: record.step, files };
-      onWarning(`skipping checkpoint ${record.step} in IndexedDB '${this.name}': ${problem}`);
+      if (problem === null) {
+        for (const p of problems) onWarning(`skipping checkpoint ${p}`);
+        return { step: record.step, files };
+      }
+      problems.push(`${record.step}: ${problem}`);
     }
+    if (problems.length > 0) throw noIntactCheckpoint(`IndexedDB '${this.name}'`, problems);
     return null;
   }
 

@@ -22,9 +22,21 @@ export function parseFlags(
       { type: s.type, ...(s.short !== undefined && { short: s.short }) },
     ]),
   );
+  // `--lr -1`: parseArgs takes "-1" for an option; join it to its flag so the flag's own check answers.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i]!)?.[1];
+    const next = argv[i + 1];
+    if (name !== undefined && spec[name]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      args.push(`--${name}=${next}`);
+      i++;
+    } else {
+      args.push(argv[i]!);
+    }
+  }
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args,
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
@@ -55,6 +67,10 @@ export function choiceFlag<T extends string>(
   return text as T | undefined;
 }
 
+/** Plain decimal numbers (`0.3`, `-1`, `1e-6`); integers are digits only. No hex, binary, spaces or `Infinity`. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+
 /** The number a flag holds, checked; `undefined` when the flag is absent. */
 export function numberFlag(
   value: string | boolean | undefined,
@@ -62,17 +78,15 @@ export function numberFlag(
   { integer = false, min = -Infinity }: { integer?: boolean; min?: number } = {},
 ): number | undefined {
   if (value === undefined) return undefined;
+  const kind = integer ? 'an integer' : 'a decimal number';
+  const bound = Number.isFinite(min) ? ` >= ${min}` : '';
+  if (typeof value !== 'string' || !(integer ? INTEGER : DECIMAL).test(value)) {
+    throw new UsageError(`--${flag} must be ${kind}${bound} written in plain digits, got "${value}"`);
+  }
   const n = Number(value);
-  if (
-    typeof value !== 'string' ||
-    value.trim() === '' ||
-    !Number.isFinite(n) ||
-    (integer && !Number.isInteger(n)) ||
-    n < min
-  ) {
-    const kind = integer ? 'an integer' : 'a number';
+  if (!Number.isFinite(n) || n < min) {
     throw new UsageError(
-      `--${flag} must be ${kind}${Number.isFinite(min) ? ` >= ${min}` : ''}, got "${value}"`,
+      `--${flag} must be ${kind}${bound}, got ${n < min && n < 0 ? `a negative number, "${value}"` : `"${value}"`}`,
     );
   }
   return n;

@@ -116,3 +116,33 @@ describe.each([1, 2])('simclr pretrain --workers=%i under SIGKILL', (workers) =>
     annotate(kills.join('; '));
   }, 300_000);
 });
+
+describe.each([
+  ['SIGTERM', 143],
+  ['SIGINT', 130],
+] as const)('simclr pretrain under %s', (signal, expected) => {
+  let tmp = '';
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'simclr-signal-'));
+  });
+  afterAll(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it(`finishes the step, writes a checkpoint and exits with ${expected}`, async () => {
+    const out = join(tmp, 'run');
+    const child = launch(out, 1);
+    const done = exited(child);
+    const deadline = Date.now() + 120_000;
+    while ((await loggedSteps(out)).length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill(signal);
+    const { code } = await done;
+    expect(code).toBe(expected);
+    const steps = await loggedSteps(out);
+    const newest = (await new CheckpointStore(join(out, 'checkpoints')).list())[0];
+    expect(newest?.step).toBe(Math.max(...steps));
+    expect(steps.length).toBeLessThan(TOTAL);
+  }, 180_000);
+});

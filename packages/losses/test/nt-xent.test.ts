@@ -116,6 +116,34 @@ describeBackends('ntXent', ['cpu', 'wasm', 'webgl'], (backend) => {
     expectClose(loss, Math.log1p(6 * Math.exp(-20)), { atol: 0, rtol: 1e-5 });
   });
 
+  // Cosine similarity is scale-free: z·s has the loss of z and the gradient of z divided by s.
+  it.each([1e-20, 1e-15, 1e-8, 1e-3, 1, 1e3, 1e8, 1e15, 1e19, 1e20])(
+    'is the float64 loss and gradient of the unscaled embeddings at scale %s',
+    (s) => {
+      const n = 6;
+      const d = 16;
+      const { z1: a, z2: b } = embeddingPair(n, d);
+      const reference = ntXentReference(rows(a, n, d), rows(b, n, d), 0.5, true);
+      const z1 = tf.tensor2d(
+        a.map((v) => v * s),
+        [n, d],
+      );
+      const z2 = tf.tensor2d(
+        b.map((v) => v * s),
+        [n, d],
+      );
+      const { loss, grad } = lossAndGrad(z1, z2, { temperature: 0.5, normalize: true });
+      tf.dispose([z1, z2]);
+      expectClose(loss, reference.loss, { atol: 0, rtol: VALUE_RTOL, label: `loss at scale ${s}` });
+      const unscaled = Array.from(grad, (g) => g * s);
+      const largest = maxAbs(reference.grad);
+      expectClose(unscaled, reference.grad, {
+        atol: (backend === 'webgl' ? 10 : 1) * GRAD_RTOL * largest,
+        label: `gradient × scale at ${s}`,
+      });
+    },
+  );
+
   it('has a finite gradient for an all-zero embedding', () => {
     const grad = tf.tidy(() => {
       const z1 = tf.tensor2d([

@@ -19,6 +19,8 @@ export interface TrainingState {
   augmentRng: RngState;
   /** The run's validated configuration. */
   config: PretrainConfig;
+  /** Images in the dataset the run trains on (absent in checkpoints written before it was recorded). */
+  datasetSize?: number;
 }
 
 const MODEL_JSON = 'model/model.json';

@@ -1,3 +1,5 @@
+import { SimclrError } from '@simclr/core';
+
 /** A checkpoint as stored: file names (sub-folders allowed) to contents. */
 export type CheckpointFiles = Record<string, Uint8Array | string>;
 
@@ -8,8 +10,20 @@ export type CheckpointFiles = Record<string, Uint8Array | string>;
 export interface CheckpointSink {
   /** Stores the checkpoint of `step` durably (all or nothing) and drops old ones as it sees fit. */
   save(step: number, files: CheckpointFiles): Promise<unknown>;
-  /** The newest checkpoint that is complete and intact, or null; corrupt ones are skipped with a warning. */
+  /**
+   * The newest checkpoint that is complete and intact, or null when there is no checkpoint at all;
+   * corrupt ones are skipped with a warning. When checkpoints exist but none is intact it throws
+   * {@link noIntactCheckpoint}'s error and leaves them as they are.
+   */
   latestValid(
     onWarning?: (message: string) => void,
   ): Promise<{ step: number; files: Map<string, Uint8Array> } | null>;
+}
+
+/** The error of a sink whose checkpoints are all corrupt: each one's problem, and the ways on. */
+export function noIntactCheckpoint(where: string, problems: readonly string[]): SimclrError {
+  return new SimclrError(
+    `no checkpoint in ${where} is intact (${problems.join('; ')}), so the run cannot resume; they are left ` +
+      'as they are. Repair or remove them, start over with resume: "restart" (CLI: --resume restart), or use another directory',
+  );
 }

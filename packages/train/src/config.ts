@@ -50,8 +50,13 @@ export const pretrainConfigSchema = z.strictObject({
   checkpointEvery: z.int().min(0).default(100),
   /** Checkpoints kept. Default 3. */
   keepCheckpoints: positiveInt.default(3),
-  /** `auto`: continue from the newest valid checkpoint if any; `never`: start fresh. Default 'auto'. */
-  resume: z.enum(['auto', 'never']).default('auto'),
+  /**
+   * `auto`: continue from the newest intact checkpoint if there is one; settings that define the saved
+   * state must be unchanged (`compareForResume`), and checkpoints of which none is intact stop the run.
+   * `never`: start fresh, refused when checkpoints already exist (they would be replaced). `restart`:
+   * start fresh and replace them. Default 'auto'.
+   */
+  resume: z.enum(['auto', 'never', 'restart']).default('auto'),
 });
 
 /** The validated configuration, defaults filled in. */

@@ -5,7 +5,7 @@ export {
   restoreCheckpoint,
   type TrainingState,
 } from './checkpoint-payload.js';
-export type { CheckpointFiles, CheckpointSink } from './checkpoint-sink.js';
+export { type CheckpointFiles, type CheckpointSink, noIntactCheckpoint } from './checkpoint-sink.js';
 export type { Collective } from './collective.js';
 export {
   type PretrainConfig,
@@ -42,6 +42,12 @@ export type {
 } from './replica-protocol.js';
 export { runReplica } from './replica-runtime.js';
 export {
+  compareForResume,
+  describeChange,
+  type ResumeChange,
+  ResumeMismatchError,
+} from './resume-contract.js';
+export {
   type LearningRateScaling,
   type LearningRateSchedule,
   scaleLearningRate,
@@ -54,4 +60,4 @@ export {
   type SharedMemory,
   SharedMemoryCollective,
 } from './shared-memory-collective.js';
-export type { EpochSummary, PretrainResult, StepMetrics } from './training-loop.js';
+export type { EpochSummary, PretrainResult, RunStart, StepMetrics } from './training-loop.js';

@@ -16,6 +16,7 @@ import { abortSharedMemory, createSharedMemory, type SharedMemory } from './shar
 import {
   type EpochSummary,
   type PretrainResult,
+  type RunStart,
   runTrainingLoop,
   type StepMetrics,
   type StepRunner,
@@ -69,6 +70,8 @@ export interface ReplicatedPretrainContext {
   /** When it aborts, the current step finishes, a checkpoint is written and `pretrainParallel` returns. */
   signal?: AbortSignal;
   onWarning?: (message: string) => void;
+  /** Called once the resume is settled, before the first step (see `PretrainContext.onStart`). */
+  onStart?: (start: RunStart) => void | Promise<void>;
 }
 
 /** How a replicated run ended. */

@@ -9,13 +9,14 @@ import {
   type EpochSummary,
   learningRateSchedule,
   type PretrainResult,
+  type RunStart,
   runTrainingLoop,
   type StepMetrics,
   stepsPerEpochOf,
 } from './training-loop.js';
 
 export type { AugmentFn } from './contrastive-update.js';
-export type { EpochSummary, PretrainResult, StepMetrics } from './training-loop.js';
+export type { EpochSummary, PretrainResult, RunStart, StepMetrics } from './training-loop.js';
 
 /** Everything `pretrain` works on besides the JSON-able config. */
 export interface PretrainContext {
@@ -33,8 +34,13 @@ export interface PretrainContext {
   onEpoch?: (summary: EpochSummary) => void | Promise<void>;
   /** When it aborts, the current step finishes, a checkpoint is written and `pretrain` returns. */
   signal?: AbortSignal;
-  /** Where warnings go (e.g. a skipped corrupt checkpoint). Default `console.warn`. */
+  /** Where warnings go (e.g. a skipped corrupt checkpoint, a setting a resumed run changed). Default `console.warn`. */
   onWarning?: (message: string) => void;
+  /**
+   * Called once the resume is settled, before the first step. Write your run's own files there rather than
+   * before `pretrain`: a refused resume (`ResumeMismatchError`, all checkpoints corrupt) throws first.
+   */
+  onStart?: (start: RunStart) => void | Promise<void>;
 }
 
 /**

@@ -3,6 +3,12 @@ import type { Dataset } from '@simclr/data';
 import { readTrainingState, type TrainingState } from './checkpoint-payload.js';
 import type { CheckpointFiles, CheckpointSink } from './checkpoint-sink.js';
 import type { PretrainConfig } from './config.js';
+import {
+  compareForResume,
+  describeChange,
+  type ResumeChange,
+  ResumeMismatchError,
+} from './resume-contract.js';
 import { type LearningRateScaling, scaleLearningRate, warmupCosine } from './schedules.js';
 
 /** What `pretrain` reports after every step (one JSON line of the metrics log). */
@@ -54,6 +60,18 @@ export interface LoopContext {
   onEpoch?: ((summary: EpochSummary) => void | Promise<void>) | undefined;
   signal?: AbortSignal | undefined;
   onWarning?: ((message: string) => void) | undefined;
+  /**
+   * Called once the resume is settled and before the first step: the step resumed from (null for a
+   * fresh start) and the settings the resumed run changed. Write your run's own files here, not before:
+   * a refused resume throws first and leaves everything as it was.
+   */
+  onStart?: ((start: RunStart) => void | Promise<void>) | undefined;
+}
+
+/** How a run starts: the step it resumes from (null: a fresh start) and the settings it changed. */
+export interface RunStart {
+  resumedFrom: number | null;
+  changes: ResumeChange[];
 }
 
 /**
@@ -130,17 +148,31 @@ export async function runTrainingLoop(
   let stepInEpoch = 0;
   let dataRngAtEpochStart = dataRng.getState();
   let resumedFrom: number | null = null;
+  let applied: ResumeChange[] = [];
 
-  if (checkpoints !== undefined && config.resume === 'auto') {
+  if (checkpoints !== undefined && config.resume !== 'restart') {
+    // Everything is checked before anything is restored or written.
     const latest = await checkpoints.latestValid(warn);
+    if (latest !== null && config.resume === 'never') {
+      throw new SimclrError(
+        `pretrain: resume is "never" but checkpoints already exist (the newest is step ${latest.step}) and would be replaced; resume with "auto", start over with "restart", or use another directory`,
+      );
+    }
     if (latest !== null) {
-      await runner.restore(latest.files);
       const state = readTrainingState(latest.files);
+      const changes = compareForResume(state.config, config, state.datasetSize, dataset.size);
+      if (changes.refused.length > 0) {
+        throw new ResumeMismatchError(`the checkpoint of step ${latest.step}`, changes.refused);
+      }
+      applied = changes.applied;
+      await runner.restore(latest.files);
       ({ step, epoch, stepInEpoch, dataRngAtEpochStart } = state);
       augmentRng.setState(state.augmentRng);
       resumedFrom = step;
+      for (const change of applied) warn(`resuming with a changed setting: ${describeChange(change)}`);
     }
   }
+  await context.onStart?.({ resumedFrom, changes: applied });
 
   const state = (): TrainingState => ({
     step,
@@ -149,6 +181,7 @@ export async function runTrainingLoop(
     dataRngAtEpochStart,
     augmentRng: augmentRng.getState(),
     config,
+    datasetSize: dataset.size,
   });
   let lastSaved = resumedFrom;
 

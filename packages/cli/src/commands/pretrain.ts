@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { simclrAugment } from '@simclr/augment';
 import { createRng, setupBackend } from '@simclr/core';
@@ -13,6 +13,7 @@ import { type Io, processIo } from '../io.js';
 import { loadDataset } from '../load-dataset.js';
 import { MetricsLog } from '../metrics-log.js';
 import { createProgress } from '../progress.js';
+import { checkResumeSettings, withFlags } from '../resume-check.js';
 import { DATASETS, MODELS, parseRunConfig, type RunConfig, trainingPart } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
 
@@ -50,14 +51,18 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   'global-bn': { type: 'boolean', help: 'with workers: batch norm over the whole batch (global BN)' },
   out: { type: 'string', short: 'o', value: 'DIR', help: 'run directory (default runs/simclr)' },
-  resume: { type: 'string', value: 'MODE', help: 'auto (continue from the newest checkpoint) | never' },
+  resume: {
+    type: 'string',
+    value: 'MODE',
+    help: 'auto (continue from the newest checkpoint, same settings) | never (refuse to replace one) | restart (replace the run)',
+  },
   'checkpoint-every': { type: 'string', value: 'N', help: 'checkpoint every N steps (default 100)' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
 };
 
 export const pretrainHelp = formatHelp(
   'simclr pretrain [options]',
-  'Pretrains a SimCLR encoder. Writes config.json, metrics.jsonl (one line per step), checkpoints/ and\nmodel/ (the final SimCLRModel) into --out. Ctrl-C finishes the step, checkpoints and exits with 130.',
+  'Pretrains a SimCLR encoder. Writes config.json, metrics.jsonl (one line per step), checkpoints/ and\nmodel/ (the final SimCLRModel) into --out. Ctrl-C (SIGINT) or SIGTERM finishes the step, checkpoints and exits with 130 or 143.',
   FLAGS,
 );
 
@@ -179,8 +184,8 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
     );
   }
   const out = resolve(config.out);
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const store = new CheckpointStore(join(out, 'checkpoints'), { keepLast: config.keepCheckpoints });
+  await checkResumeSettings(out, config, (await store.list()).length > 0);
   const model = buildModel(config, dataset.imageShape, createRng(config.seed).fork());
   const parameters = model.trainableWeights.reduce((n, w) => n + w.size, 0);
   const augmentOptions = {
@@ -188,8 +193,17 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
     strength: config.strength,
     blur: config.blur,
   };
-  const store = new CheckpointStore(join(out, 'checkpoints'), { keepLast: config.keepCheckpoints });
   const log = new MetricsLog(join(out, 'metrics.jsonl'));
+  // The run directory is written only once pretrain has accepted the resume (or the fresh start).
+  const onStart = async () => {
+    await mkdir(out, { recursive: true });
+    if (config.resume === 'restart') {
+      for (const old of ['checkpoints', 'model', 'metrics.jsonl', 'summary.json']) {
+        await rm(join(out, old), { recursive: true, force: true });
+      }
+    }
+    await writeFile(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  };
   say(
     `simclr pretrain: ${config.model} (${(parameters / 1e6).toFixed(2)}M parameters) on ${config.dataset} ` +
       `(${dataset.size} images ${dataset.imageShape.join('×')}), backend ${backend.name}${workers > 1 ? ` × ${workers} workers${config.globalBatchNorm ? ' (global BN)' : ''}` : ''}, batch ${config.batchSize}, ` +
@@ -198,17 +212,22 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
 
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  // The shell's convention: 128 + the signal's number (SIGINT 2 → 130, SIGTERM 15 → 143).
+  let exitCode = 130;
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
+    exitCode = signal === 'SIGTERM' ? 143 : 130;
     if (interrupts === 1) {
-      say('\ninterrupted: finishing the step and writing a checkpoint (Ctrl-C again to quit at once)');
+      say(
+        `\n${signal === 'SIGTERM' ? 'terminated' : 'interrupted'}: finishing the step and writing a checkpoint (Ctrl-C again to quit at once)`,
+      );
       controller.abort();
     } else {
-      process.exit(130);
+      process.exit(exitCode);
     }
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const progress = createProgress(io.err, quiet);
   const stepsPerEpoch = Math.floor(dataset.size / config.batchSize);
@@ -224,6 +243,7 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
       checkpoints: store,
       signal: controller.signal,
       onWarning: (m) => say(`warning: ${m}`),
+      onStart,
       onStep: async (m) => {
         last = m;
         stepsHere++;
@@ -246,16 +266,18 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
           `epoch ${e.epoch + 1}/${config.epochs}: mean loss ${e.meanLoss.toFixed(4)}, ${e.seconds.toFixed(1)} s, step ${e.step}/${totalSteps}${workers > 1 ? `, ${workers} workers` : ''}`,
         ),
     };
-    const result =
-      workers === 1
-        ? await pretrain(trainingPart(config), { ...common, augment: simclrAugment(augmentOptions) })
-        : await pretrainParallel(trainingPart(config), {
-            ...common,
-            augment: { simclr: augmentOptions },
-            workers,
-            globalBatchNorm: config.globalBatchNorm,
-            backend: backend.name,
-          });
+    const result = await (workers === 1
+      ? pretrain(trainingPart(config), { ...common, augment: simclrAugment(augmentOptions) })
+      : pretrainParallel(trainingPart(config), {
+          ...common,
+          augment: { simclr: augmentOptions },
+          workers,
+          globalBatchNorm: config.globalBatchNorm,
+          backend: backend.name,
+        })
+    ).catch((error: unknown) => {
+      throw withFlags(error, out);
+    });
     progress.stop();
     if (result.status === 'completed') await model.save(fileSystem(join(out, 'model')));
     const seconds = (performance.now() - started) / 1000;
@@ -279,11 +301,11 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
     };
     await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (!quiet) io.out.write(formatSummary(summary));
-    return result.status === 'aborted' ? 130 : 0;
+    return result.status === 'aborted' ? exitCode : 0;
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     model.dispose();
   }
 }

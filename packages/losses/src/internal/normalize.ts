@@ -1,15 +1,35 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Squared norm floor: rows shorter than 1e-12 are divided by 1e-12, as `torch.nn.functional.normalize` does. */
-const MIN_SQUARED_NORM = 1e-24;
+/**
+ * u = z/|z| per row, at any finite scale. Each row is first divided by its largest absolute entry, so
+ * the sum of squares lies in [1, d] and can neither overflow (rows of 1e19 in float32) nor underflow
+ * (rows of 1e-20); the gradient, (dy − u·(u·dy)) / |z|, is written out so that it is taken at that
+ * scale too. An all-zero row stays zero and passes its gradient through unchanged.
+ */
+const normalizeRows = tf.customGrad((z: tf.Tensor, save: tf.GradSaveFunc) => {
+  const largest = tf.max(tf.abs(z), 1, true);
+  const scale = tf.where(tf.greater(largest, 0), largest, tf.onesLike(largest));
+  const scaled = tf.div(z, scale);
+  // ≥ 1 for every nonzero row (its largest entry is ±1 now); the floor only lifts all-zero rows.
+  const norm = tf.sqrt(tf.maximum(tf.sum(tf.square(scaled), 1, true), 1));
+  const u = tf.div(scaled, norm);
+  const length = tf.mul(scale, norm);
+  save([u, length]);
+  return {
+    value: u,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [unit, len] = saved as [tf.Tensor, tf.Tensor];
+      return tf.div(tf.sub(dy, tf.mul(unit, tf.sum(tf.mul(unit, dy), 1, true))), len);
+    },
+  };
+});
 
 /**
- * Scales each row of `z` to unit L2 norm. A floor on the squared norm (rather than on the norm) keeps the
- * gradient finite for an all-zero row, where the derivative of `sqrt` is infinite.
+ * Scales each row of `z` to unit L2 norm at any finite scale: cosine similarity is scale-free, and so is
+ * this. Unlike `torch.nn.functional.normalize`, whose floor of 1e-12 on the norm leaves shorter rows
+ * shorter than unit length, every nonzero row comes out at unit length. An all-zero row stays zero,
+ * with a finite gradient.
  */
 export function l2Normalize(z: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const squared = tf.sum(tf.square(z), 1, true);
-    return tf.mul(z, tf.rsqrt(tf.maximum(squared, MIN_SQUARED_NORM)));
-  });
+  return normalizeRows(z) as tf.Tensor2D;
 }

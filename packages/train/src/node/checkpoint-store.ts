@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertNumber, SimclrError } from '@simclr/core';
+import { noIntactCheckpoint } from '../checkpoint-sink.js';
 import { readDirVerified, removeStaleTemporaries, writeDirAtomic } from './atomic-dir.js';
 
 const PREFIX = 'ckpt-';
@@ -66,19 +67,24 @@ export class CheckpointStore {
 
   /**
    * The newest checkpoint whose files all match its manifest, with its files; corrupt ones are skipped
-   * and reported through `onWarning`. Null when there is none.
+   * and reported through `onWarning`. Null when there is no checkpoint; a `SimclrError` listing them
+   * when there are some but none is intact.
    */
   async latestValid(
     onWarning: (message: string) => void = (m) => console.warn(m),
   ): Promise<(CheckpointEntry & { files: Map<string, Uint8Array> }) | null> {
+    const problems: string[] = [];
     for (const entry of await this.list()) {
       try {
-        return { ...entry, files: await readDirVerified(entry.path) };
+        const found = { ...entry, files: await readDirVerified(entry.path) };
+        for (const p of problems) onWarning(`skipping corrupt checkpoint ${p}`);
+        return found;
       } catch (err) {
         if (!(err instanceof SimclrError)) throw err;
-        onWarning(`skipping corrupt checkpoint ${entry.path}: ${err.message}`);
+        problems.push(`${entry.path}: ${err.message}`);
       }
     }
+    if (problems.length > 0) throw noIntactCheckpoint(this.dir, problems);
     return null;
   }
 }
