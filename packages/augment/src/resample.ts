@@ -1,7 +1,9 @@
+import { CropResize } from '@simclr/core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { hasKernel } from './kernels/register-kernels.js';
 import type { Batch } from './layout.js';
-import { planes, toNHWC } from './layout.js';
+import { toNHWC } from './layout.js';
 
 /** A crop in whole pixels of the source image. */
 export interface PixelBox {
@@ -61,49 +63,6 @@ function allTaps(
   return { rows, cols };
 }
 
-/**
- * The crop-and-resize as plain loops over host memory. On the cpu and wasm backends tensors already
- * live there, and their GatherV2 and CropAndResize kernels cost 20-30 ns per output value (measured on
- * tfjs 4.22 wasm), several times this loop, so this is how those backends resample.
- */
-function resampleOnHost(
-  images: Tensor4D,
-  boxes: readonly PixelBox[],
-  mirror: ArrayLike<number>,
-  outH: number,
-  outW: number,
-): Batch {
-  const [n, h, w, c] = images.shape;
-  const src = images.dataSync();
-  const { rows, cols } = allTaps(boxes, mirror, outH, outW);
-  // Written as one [N, H, W] plane per channel, the layout the colour stages that usually follow use.
-  const out = Array.from({ length: c }, () => new Float32Array(n * outH * outW));
-  // Separable: blend the two source rows over the crop's width once, then the two columns per output.
-  const row = new Float64Array(w * c);
-  for (let img = 0; img < n; img++) {
-    const { left, width } = boxes[img]!;
-    const span = width * c;
-    for (let y = 0; y < outH; y++) {
-      const r = img * outH + y;
-      const row0 = ((img * h + rows.i0[r]!) * w + left) * c;
-      const row1 = ((img * h + rows.i1[r]!) * w + left) * c;
-      const h0 = rows.w0[r]!;
-      const h1 = rows.w1[r]!;
-      for (let j = 0; j < span; j++) row[j] = h0 * src[row0 + j]! + h1 * src[row1 + j]!;
-      const o = r * outW;
-      for (let x = 0; x < outW; x++) {
-        const k = img * outW + x;
-        const a = (cols.i0[k]! - left) * c;
-        const b = (cols.i1[k]! - left) * c;
-        const w0 = cols.w0[k]!;
-        const w1 = cols.w1[k]!;
-        for (let ch = 0; ch < c; ch++) out[ch]![o + x] = w0 * row[a + ch]! + w1 * row[b + ch]!;
-      }
-    }
-  }
-  return planes(out.map((values) => tf.tensor3d(values, [n, outH, outW])));
-}
-
 /** The same resampling as batched gathers, for backends whose gathers are cheap (webgl, tensorflow). */
 function resampleOnDevice(
   images: Tensor4D,
@@ -130,12 +89,34 @@ function resampleOnDevice(
   return { layout: 'NHWC', x: tf.transpose(tf.reshape(byCols, [n, outW, outH, c]), [0, 2, 1, 3]) };
 }
 
-const HOST_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
+/** The taps as the `SimclrCropResize` kernel takes them: `[i0, i1, w0, w1]` per output row or column. */
+function tapsTensor(taps: Taps): tf.Tensor2D {
+  const packed = new Float32Array(4 * taps.i0.length);
+  for (let k = 0; k < taps.i0.length; k++)
+    packed.set([taps.i0[k]!, taps.i1[k]!, taps.w0[k]!, taps.w1[k]!], 4 * k);
+  return tf.tensor2d(packed, [taps.i0.length, 4]);
+}
+
+/** The crop as one kernel call on the tensors where they are. */
+function resampleByKernel(
+  images: Tensor4D,
+  boxes: readonly PixelBox[],
+  mirror: ArrayLike<number>,
+  outH: number,
+  outW: number,
+): Batch {
+  const { rows, cols } = allTaps(boxes, mirror, outH, outW);
+  const x = tf.engine().runKernel(CropResize, { x: images, rows: tapsTensor(rows), cols: tapsTensor(cols) });
+  return { layout: 'NHWC', x: x as Tensor4D };
+}
 
 /**
  * Crops `boxes[i]` out of image i and resizes it to `outH × outW` with torchvision's tensor bilinear
- * resampling (antialias off); images with `mirror[i] === 1` come out flipped left to right. `path`
- * `'device'` forces the batched gathers whatever the backend, so both paths can be tested everywhere.
+ * resampling (antialias off); images with `mirror[i] === 1` come out flipped left to right. It is one
+ * `SimclrCropResize` kernel call where the backend has one (cpu and wasm: a plain loop over host memory,
+ * where their GatherV2 and CropAndResize kernels cost 20-30 ns per output value; threaded with
+ * `@simclr/native`), else batched gathers. `path` `'device'` forces the gathers whatever the backend,
+ * so both paths can be tested everywhere.
  */
 export function cropResize(
   batch: Batch,
@@ -146,6 +127,11 @@ export function cropResize(
   path: 'auto' | 'device' = 'auto',
 ): Batch {
   const images = toNHWC(batch);
-  const onHost = path === 'auto' && HOST_MEMORY_BACKENDS.has(tf.getBackend());
-  return (onHost ? resampleOnHost : resampleOnDevice)(images, boxes, mirror, outH, outW);
+  return (path === 'auto' && hasKernel(CropResize) ? resampleByKernel : resampleOnDevice)(
+    images,
+    boxes,
+    mirror,
+    outH,
+    outW,
+  );
 }

@@ -17,6 +17,7 @@ export {
   batchNormTraining,
 } from './kernels/batch-norm-training.js';
 export { COLOR_JITTER_PARAMS, COLOR_OP_SLOTS, COLOR_OPS, ColorJitter } from './kernels/color-jitter.js';
+export { CropResize } from './kernels/crop-resize.js';
 export { GaussianBlur } from './kernels/gaussian-blur.js';
 export { registerTrainingKernels } from './kernels/register-training-kernels.js';
 export { createRng, type Rng, type RngState } from './rng.js';

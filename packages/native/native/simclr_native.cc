@@ -14,6 +14,7 @@
 
 #include "batch_norm.h"
 #include "color_jitter.h"
+#include "crop_resize.h"
 #include "gaussian_blur.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -479,6 +480,40 @@ napi_value GaussianBlur(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// cropResize(x, rows, cols, out, [n, h, w, c, outH, outW])
+napi_value CropResize(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  std::vector<int64_t> g;
+  if (!ints(env, argv[4], &g)) return nullptr;
+  if (g.size() != 6 || g[0] < 1 || g[1] < 1 || g[2] < 1 || g[3] < 1 || g[4] < 1 || g[5] < 1) {
+    napi_throw_type_error(env, nullptr, "simclr-native: cropResize takes [n, h, w, c, outH, outW] >= 1");
+    return nullptr;
+  }
+  float *x, *rows, *cols, *out;
+  if (!floats_of(env, argv[0], size_t(g[0] * g[1] * g[2] * g[3]), &x, false, "x") ||
+      !floats_of(env, argv[1], size_t(g[0] * g[4] * 4), &rows, false, "rows") ||
+      !floats_of(env, argv[2], size_t(g[0] * g[5] * 4), &cols, false, "cols") ||
+      !floats_of(env, argv[3], size_t(g[0] * g[4] * g[5] * g[3]), &out, false, "out"))
+    return nullptr;
+  // Every tap must lie inside its image: the kernel reads x at them unchecked.
+  for (int64_t k = 0; k < g[0] * g[4]; k++) {
+    if (!(rows[4 * k] >= 0 && rows[4 * k] < g[1] && rows[4 * k + 1] >= 0 && rows[4 * k + 1] < g[1])) {
+      napi_throw_range_error(env, nullptr, "simclr-native: cropResize row taps must lie inside the image");
+      return nullptr;
+    }
+  }
+  for (int64_t k = 0; k < g[0] * g[5]; k++) {
+    if (!(cols[4 * k] >= 0 && cols[4 * k] < g[2] && cols[4 * k + 1] >= 0 && cols[4 * k + 1] < g[2])) {
+      napi_throw_range_error(env, nullptr, "simclr-native: cropResize column taps must lie inside the image");
+      return nullptr;
+    }
+  }
+  simclr::crop_resize(x, rows, cols, out, g[0], g[1], g[2], g[3], g[4], g[5]);
+  return nullptr;
+}
+
 // ---- threads ----------------------------------------------------------------------------------------------
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -525,6 +560,7 @@ NAPI_MODULE_INIT() {
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"colorJitter", nullptr, ColorJitter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gaussianBlur", nullptr, GaussianBlur, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cropResize", nullptr, CropResize, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

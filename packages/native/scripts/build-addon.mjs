@@ -46,6 +46,7 @@ execFileSync(
     join(root, 'native', 'simclr_native.cc'),
     join(root, 'native', 'batch_norm.cc'),
     join(root, 'native', 'color_jitter.cc'),
+    join(root, 'native', 'crop_resize.cc'),
     join(root, 'native', 'gaussian_blur.cc'),
     '-o',
     join(out, 'simclr_native.node'),

@@ -67,6 +67,14 @@ export interface NativeAddon {
     out: Float32Array,
     dims: [n: number, h: number, w: number, c: number, k: number],
   ): void;
+  /** The augmentation's crop-and-resize (`SimclrCropResize` of @simclr/core); dims [n, h, w, c, outH, outW]. */
+  cropResize(
+    x: Float32Array,
+    rows: Float32Array,
+    cols: Float32Array,
+    out: Float32Array,
+    dims: [n: number, h: number, w: number, c: number, outH: number, outW: number],
+  ): void;
   /** Threads of the calling thread's next parallel regions (OpenMP). */
   setThreads(n: number): void;
   info(): { threads: number; onednn: string; cachedPrimitives: number };

@@ -2,6 +2,7 @@ import {
   BatchNormTraining,
   BatchNormTrainingGrad,
   ColorJitter,
+  CropResize,
   GaussianBlur,
   SimclrError,
 } from '@simclr/core';
@@ -14,6 +15,7 @@ import { colorJitterKernel } from './kernels/color-jitter.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-backprop-input.js';
+import { cropResizeKernel } from './kernels/crop-resize.js';
 import { fusedConv2dKernel } from './kernels/fused-conv2d.js';
 import { fusedMatMulKernel } from './kernels/fused-mat-mul.js';
 import { gaussianBlurKernel } from './kernels/gaussian-blur.js';
@@ -33,14 +35,15 @@ const KERNELS: readonly (readonly [string, Factory])[] = [
 /**
  * Kernels the wasm backend does not have, which the library uses when they are registered: training
  * batch norm and its gradient, fused (`batchNormTraining` of @simclr/core), and the colour distortion
- * and blur (`SimclrColorJitter`, `SimclrGaussianBlur`, which @simclr/augment otherwise runs as
- * single-threaded loops).
+ * blur and crop (`SimclrColorJitter`, `SimclrGaussianBlur`, `SimclrCropResize`, which @simclr/augment
+ * otherwise runs as single-threaded loops).
  */
 const ADDED: readonly (readonly [string, (addon: NativeAddon) => tf.KernelFunc])[] = [
   [BatchNormTraining, batchNormTrainingKernel],
   [BatchNormTrainingGrad, batchNormTrainingGradKernel],
   [ColorJitter, colorJitterKernel],
   [GaussianBlur, gaussianBlurKernel],
+  [CropResize, cropResizeKernel],
 ];
 
 /** The wasm kernels the native ones replaced while they are active. */

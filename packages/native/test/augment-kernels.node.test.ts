@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { ColorJitter, createRng, setupBackend } from '@simclr/core';
+import { ColorJitter, CropResize, createRng, setupBackend } from '@simclr/core';
 import { compareClose } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import {
 } from '../../augment/src/gaussian-blur.js';
 import { toNHWC } from '../../augment/src/layout.js';
 import { grayscaleImages } from '../../augment/src/random-grayscale.js';
+import { sampleCropBox } from '../../augment/src/random-resized-crop.js';
+import { cropResize } from '../../augment/src/resample.js';
 import { draws, images } from '../../augment/test/fixtures/color-draws.js';
 
 describe('the native colour kernel', () => {
@@ -55,5 +57,24 @@ describe('the native blur kernel', () => {
     expect(compareClose(native, ops.dataSync()).maxAbs).toBeLessThanOrEqual(1e-6);
     expect(compareClose(native, x.dataSync()).maxAbs).toBeGreaterThan(0.05);
     tf.dispose([x, native, ops]);
+  });
+});
+
+describe('the native crop kernel', () => {
+  it("equals @simclr/augment's host loop bit for bit, flips included", async () => {
+    expect((await setupBackend('native')).name).toBe('native');
+    const rng = createRng(9);
+    const x = tf.randomUniform([7, 23, 19, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const boxes = Array.from({ length: 7 }, () => sampleCropBox(rng, 23, 19, [0.08, 1], [3 / 4, 4 / 3]));
+    const mirror = Float64Array.from({ length: 7 }, (_, i) => i % 2);
+    const native = tf.tidy(() => toNHWC(cropResize({ layout: 'NHWC', x }, boxes, mirror, 12, 14)));
+    const kernel = tf.getKernel(CropResize, 'wasm')!.kernelFunc;
+    await setupBackend('wasm');
+    const host = tf.tidy(() => toNHWC(cropResize({ layout: 'NHWC', x }, boxes, mirror, 12, 14)));
+    expect(tf.getKernel(CropResize, 'wasm')!.kernelFunc).not.toBe(kernel);
+    await setupBackend('native');
+    expect(native.shape).toEqual([7, 12, 14, 3]);
+    expect(compareClose(native, host.dataSync()).maxAbs).toBe(0);
+    tf.dispose([x, native, host]);
   });
 });
