@@ -1,4 +1,5 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { ioError } from '@simclr/core/node';
 
 /**
  * The per-step metrics log: one JSON object per line. A resumed run first drops the lines of steps it
@@ -10,11 +11,15 @@ export class MetricsLog {
   constructor(readonly path: string) {}
 
   async append(record: { step: number } & Record<string, unknown>): Promise<void> {
-    if (!this.trimmed) {
-      this.trimmed = true;
-      await this.keepBefore(record.step);
+    try {
+      if (!this.trimmed) {
+        this.trimmed = true;
+        await this.keepBefore(record.step);
+      }
+      await appendFile(this.path, `${JSON.stringify(record)}\n`);
+    } catch (err) {
+      throw ioError(err, 'write the metrics log', this.path);
     }
-    await appendFile(this.path, `${JSON.stringify(record)}\n`);
   }
 
   /** Every record in the file. */

@@ -58,6 +58,8 @@ async function fromCheckpoint(dir: string): Promise<ResolvedModel> {
   } catch (err) {
     throw new SimclrError(`--checkpoint ${dir} is a damaged checkpoint: ${(err as Error).message}`);
   }
+  // A final model/ of a run, written with a manifest like a checkpoint.
+  if (files.has('model.json')) return fromModelDir(dir);
   if (!files.has('model/model.json')) {
     throw new SimclrError(
       `--checkpoint ${dir} is a checkpoint without model/model.json; pass a checkpoint written by simclr pretrain`,
@@ -67,6 +69,47 @@ async function fromCheckpoint(dir: string): Promise<ResolvedModel> {
   const parent = dirname(dir);
   const run = basename(parent) === 'checkpoints' ? await readRun(dirname(parent)) : {};
   return { from: 'checkpoint', modelDir: join(dir, 'model'), step: match ? Number(match[1]) : null, ...run };
+}
+
+/** A directory holding model.json, with the run it belongs to when it is a run's model/. */
+async function fromModelDir(path: string): Promise<ResolvedModel> {
+  const parent = dirname(path);
+  const run = basename(path) === 'model' ? await readRun(parent) : {};
+  const step = run.runDir !== undefined ? await summaryStep(run.runDir) : null;
+  return { from: 'model', modelDir: path, step, ...run };
+}
+
+/** The newest intact checkpoint of the run directory `path` (`dir` as the user wrote it). */
+async function fromNewestCheckpoint(
+  path: string,
+  dir: string,
+  onWarning: (message: string) => void,
+): Promise<ResolvedModel> {
+  const store = new CheckpointStore(join(path, 'checkpoints'));
+  let latest: Awaited<ReturnType<CheckpointStore['latestValid']>>;
+  try {
+    latest = await store.latestValid(onWarning);
+  } catch (err) {
+    throw new SimclrError(
+      `--checkpoint ${dir} holds no usable model: ${(err as Error).message.replace(/, so the run cannot resume.*$/, '')}`,
+    );
+  }
+  if (latest === null) {
+    throw new SimclrError(
+      `--checkpoint ${dir} holds no model: ${join(dir, 'checkpoints')} is empty and there is no intact ${join(dir, 'model')}; pretrain until a checkpoint is written`,
+    );
+  }
+  if (!latest.files.has('model/model.json')) {
+    throw new SimclrError(
+      `checkpoint ${latest.path} has no model/model.json; pass a checkpoint written by simclr pretrain`,
+    );
+  }
+  return {
+    from: 'checkpoint',
+    modelDir: join(latest.path, 'model'),
+    step: latest.step,
+    ...(await readRun(path)),
+  };
 }
 
 /**
@@ -93,41 +136,32 @@ export async function resolveModel(
     const parent = dirname(path);
     // checkpoints/ckpt-N/model: verify the checkpoint it belongs to.
     if (basename(path) === 'model' && isFile(join(parent, 'manifest.json'))) return fromCheckpoint(parent);
-    const run = basename(path) === 'model' ? await readRun(parent) : {};
-    const step = run.runDir !== undefined ? await summaryStep(run.runDir) : null;
-    return { from: 'model', modelDir: path, step, ...run };
+    return fromModelDir(path);
   }
-  if (isFile(join(path, 'model', 'model.json'))) {
-    return {
-      from: 'run',
-      modelDir: join(path, 'model'),
-      step: await summaryStep(path),
-      ...(await readRun(path)),
-    };
-  }
-  if (existsSync(join(path, 'checkpoints'))) {
-    const store = new CheckpointStore(join(path, 'checkpoints'));
-    const latest = await store.latestValid(onWarning);
-    if (latest === null) {
-      const count = (await store.list()).length;
-      throw new SimclrError(
-        count === 0
-          ? `--checkpoint ${dir} holds no model: ${join(dir, 'checkpoints')} is empty and there is no ${join(dir, 'model')}; pretrain until a checkpoint is written`
-          : `--checkpoint ${dir} holds no usable model: all ${count} checkpoints in ${join(dir, 'checkpoints')} are damaged`,
-      );
+  const modelDir = join(path, 'model');
+  if (isFile(join(modelDir, 'model.json'))) {
+    // A final model written with a manifest is verified; a damaged one gives way to the newest checkpoint.
+    let intact = true;
+    if (isFile(join(modelDir, 'manifest.json'))) {
+      try {
+        await readDirVerified(modelDir);
+      } catch (err) {
+        if (!existsSync(join(path, 'checkpoints'))) {
+          throw new SimclrError(
+            `--checkpoint ${dir}: its model is damaged and it has no checkpoints: ${(err as Error).message}`,
+          );
+        }
+        onWarning(
+          `${join(dir, 'model')} is damaged (${(err as Error).message}); using the newest intact checkpoint instead`,
+        );
+        intact = false;
+      }
     }
-    if (!latest.files.has('model/model.json')) {
-      throw new SimclrError(
-        `checkpoint ${latest.path} has no model/model.json; pass a checkpoint written by simclr pretrain`,
-      );
+    if (intact) {
+      return { from: 'run', modelDir, step: await summaryStep(path), ...(await readRun(path)) };
     }
-    return {
-      from: 'checkpoint',
-      modelDir: join(latest.path, 'model'),
-      step: latest.step,
-      ...(await readRun(path)),
-    };
   }
+  if (existsSync(join(path, 'checkpoints'))) return fromNewestCheckpoint(path, dir, onWarning);
   throw new SimclrError(
     `--checkpoint ${dir} holds no model: expected model.json (a model directory), manifest.json (a checkpoint), ` +
       'or model/ or checkpoints/ (a run directory written by simclr pretrain --out)',

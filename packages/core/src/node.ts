@@ -1,1 +1,2 @@
+export { ioError } from './node/io-error.js';
 export { resolveWorkerCount, startWorker } from './node/start-worker.js';

@@ -52,6 +52,38 @@ export interface UpdateContext {
   globalBatchNorm?: boolean | undefined;
 }
 
+/** What one update gives back; `source` says where a non-finite loss came from. */
+export interface StepOutcome {
+  loss: number;
+  accuracy: number;
+  source?: string;
+}
+
+const hasNonFinite = (t: tf.Tensor) =>
+  tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0] === 1);
+
+/**
+ * Where a non-finite loss came from, looked for in the order the step computes: the input images, the
+ * augmented views, the weights (naming the first bad one), the embeddings. Undefined when all of them
+ * are finite here (the loss itself overflowed, or, with replicas, another replica's part is bad).
+ */
+function nonFiniteSource(
+  images: ImageBatch,
+  views: readonly tf.Tensor[],
+  model: UpdateContext['model'],
+  embeddings: readonly tf.Tensor[],
+): string | undefined {
+  if (hasNonFinite(images)) return 'the input images hold NaN or infinite values';
+  if (views.some(hasNonFinite)) return 'the augmentation produced NaN or infinite values from finite images';
+  const weight = model.trainableWeights.find((w) => hasNonFinite(w));
+  if (weight !== undefined)
+    return `the model's weight ${weight.name} holds NaN or infinite values (an earlier update diverged)`;
+  if (embeddings.some(hasNonFinite)) {
+    return 'the embeddings overflowed although the weights are finite (activations too large: lower the learning rate)';
+  }
+  return undefined;
+}
+
 /**
  * One SimCLR update: two augmented views of `images`, the loss over all views (of every replica), the
  * gradients (summed over replicas), the optimizer step at rate `lr`. Nothing is applied when the loss is
@@ -62,7 +94,7 @@ export async function contrastiveUpdate(
   images: ImageBatch,
   lr: number,
   rng: Rng,
-): Promise<{ loss: number; accuracy: number }> {
+): Promise<StepOutcome> {
   const { model, optimizer, augment, collective } = ctx;
   const stateVariables = [...model.encoder.nonTrainableWeights, ...model.head.nonTrainableWeights].map(
     (w) => w.read() as tf.Variable,
@@ -94,7 +126,10 @@ export async function contrastiveUpdate(
     let lossValue = (await r.loss.data())[0]!;
     if (collective !== undefined) lossValue = collective.allReduceSum(new Float32Array([lossValue]))[0]!;
     // With replicas, every one has the same summed loss here, so all take this branch or none.
-    if (!Number.isFinite(lossValue)) return { loss: lossValue, accuracy: Number.NaN };
+    if (!Number.isFinite(lossValue)) {
+      const source = nonFiniteSource(images, [view1, view2], model, [r.z1, r.z2]);
+      return { loss: lossValue, accuracy: Number.NaN, ...(source !== undefined && { source }) };
+    }
     const anchors = anchorsOf(r.z1);
     let accuracy = (
       await contrastiveAccuracy(gathered(r.z1), gathered(r.z2), anchors && { anchors }).data()

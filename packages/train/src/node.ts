@@ -4,6 +4,7 @@ export {
   CheckpointStore,
   type CheckpointStoreOptions,
 } from './node/checkpoint-store.js';
+export { writeModelDir } from './node/model-dir.js';
 export {
   type ParallelPretrainContext,
   type ParallelPretrainResult,

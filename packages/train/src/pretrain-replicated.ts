@@ -262,7 +262,13 @@ export async function pretrainReplicated(
         ];
       });
       context.onWorkerMemory?.(replies.map((r) => r.memory));
-      return { loss: replies[0]!.loss, accuracy: replies[0]!.accuracy };
+      // A non-finite loss is the same on every replica; the first that found a cause names it.
+      const source = replies.find((r) => r.source !== undefined)?.source;
+      return {
+        loss: replies[0]!.loss,
+        accuracy: replies[0]!.accuracy,
+        ...(source !== undefined && { source }),
+      };
     },
     async checkpoint(state) {
       const reply = await handles[0]!.request<'files'>({ type: 'checkpoint', state });

@@ -55,7 +55,7 @@ export type ReplicaRequest =
 export type ReplicaReply =
   | { type: 'ready'; memory: ReplicaMemory }
   | { type: 'restored' }
-  | { type: 'stepped'; loss: number; accuracy: number; memory: ReplicaMemory }
+  | { type: 'stepped'; loss: number; accuracy: number; source?: string; memory: ReplicaMemory }
   | { type: 'files'; files: CheckpointFiles }
   | { type: 'closed' }
   | { type: 'error'; message: string; stack?: string | undefined };

@@ -107,7 +107,13 @@ export async function runReplica(port: ReplicaPort): Promise<void> {
             if (init.syncCheckEvery > 0 && request.step % init.syncCheckEvery === 0) {
               assertReplicasInSync(allWeights(), collective, request.step);
             }
-            port.post({ type: 'stepped', loss: r.loss, accuracy: r.accuracy, memory: memory() });
+            port.post({
+              type: 'stepped',
+              loss: r.loss,
+              accuracy: r.accuracy,
+              ...(r.source !== undefined && { source: r.source }),
+              memory: memory(),
+            });
           } finally {
             images.dispose();
           }

@@ -3,6 +3,7 @@ import type { Dataset } from '@simclr/data';
 import { readTrainingState, type TrainingState } from './checkpoint-payload.js';
 import type { CheckpointFiles, CheckpointSink } from './checkpoint-sink.js';
 import type { PretrainConfig } from './config.js';
+import type { StepOutcome } from './contrastive-update.js';
 import {
   compareForResume,
   describeChange,
@@ -86,7 +87,7 @@ export interface StepRunner {
    * Augments `images` twice (drawing from `augmentRng`), computes the loss and gradients and applies them
    * at learning rate `lr`, unless the loss is not finite (then nothing is applied).
    */
-  step(images: ImageBatch, lr: number, augmentRng: Rng): Promise<{ loss: number; accuracy: number }>;
+  step(images: ImageBatch, lr: number, augmentRng: Rng): Promise<StepOutcome>;
   /** The checkpoint of the weights and optimizer now, with `state`. */
   checkpoint(state: TrainingState): Promise<CheckpointFiles>;
 }
@@ -199,7 +200,7 @@ export async function runTrainingLoop(
     for await (const batch of batches) {
       const t0 = now();
       const lr = schedule(step);
-      let result: { loss: number; accuracy: number };
+      let result: StepOutcome;
       try {
         result = await runner.step(batch.images, lr, augmentRng);
       } finally {
@@ -209,9 +210,9 @@ export async function runTrainingLoop(
       if (!Number.isFinite(result.loss)) {
         await batches.return();
         throw new SimclrError(
-          `the loss became ${result.loss} at step ${step + 1} (epoch ${epoch}); the update was not applied` +
-            (lastSaved !== null ? ` and checkpoint ${lastSaved} is the last good one` : '') +
-            '; lower the learning rate or raise the temperature',
+          `the loss became ${result.loss} at step ${step + 1} (epoch ${epoch}): ` +
+            `${result.source ?? 'the loss overflowed on finite embeddings (raise the temperature)'}. The update was not applied` +
+            (lastSaved !== null ? ` and checkpoint ${lastSaved} is the last good one` : ''),
         );
       }
       step++;

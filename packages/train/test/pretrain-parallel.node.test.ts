@@ -232,7 +232,7 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
         },
       ),
     ).rejects.toThrow(
-      'the loss became NaN at step 2 (epoch 0); the update was not applied and checkpoint 1 is the last good one',
+      'the loss became NaN at step 2 (epoch 0): the augmentation produced NaN or infinite values from finite images. The update was not applied and checkpoint 1 is the last good one',
     );
     expect(sink.saved.map((s) => s.step)).toEqual([1]);
     model.dispose();

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setupBackend } from '@simclr/core';
-import { resolveWorkerCount } from '@simclr/core/node';
+import { SimclrError, setupBackend } from '@simclr/core';
+import { ioError, resolveWorkerCount } from '@simclr/core/node';
 import { loadSimCLRModel } from '@simclr/models';
 import { fileSystem } from '@simclr/models/node';
 import { loadEvalSplits } from '../eval-data.js';
@@ -22,6 +22,7 @@ import { type Io, processIo } from '../io.js';
 import { resolveModel } from '../resolve-model.js';
 import { BACKENDS, DATASETS, type RunConfig } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
+import { assertWritableDir } from '../writable.js';
 import { fineTuneEval } from './eval-finetune.js';
 import { knnEval } from './eval-knn.js';
 import { linearEval } from './eval-linear.js';
@@ -160,6 +161,16 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
 
   const started = performance.now();
   const resolved = await resolveModel(dir, (m) => say(`warning: ${m}`));
+  const report = values['report'] === true;
+  // Checked before the evaluation's time is spent: the record (and the report) go into DIR.
+  let unwritable: string | undefined;
+  try {
+    await assertWritableDir(dir, '--checkpoint');
+  } catch (err) {
+    if (report || !(err instanceof SimclrError)) throw err;
+    unwritable = err.message;
+    say(`warning: ${unwritable}; the results will be printed, not written`);
+  }
   const seed = numberFlag(values['seed'], 'seed', { integer: true, min: 0 }) ?? resolved.config?.seed ?? 0;
   const backend = await setupBackend(backendName);
   // tfjs-node loads in one thread per process only (tensorflow/tfjs#8388), and it uses every core already.
@@ -188,7 +199,6 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
         `(${splits.train.size} train, ${splits.test.size} test images), backend ${backend.name}` +
         (workers === undefined ? '' : `, ${resolveWorkerCount(workers)} worker threads`),
     );
-    const report = values['report'] === true;
     const outcome = await evaluate({
       model,
       ...splits,
@@ -222,13 +232,8 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
       };
       const out = resolve(dir);
       const recordPath = join(out, `eval-${kind.name}.json`);
-      await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
-      let reportPath: string | undefined;
-      if (report) {
-        say('writing the report (UMAP of the test representations, figures)');
-        reportPath = (await writeEvalReport({ dir: out, resolved, record, outcome, test: splits.test, seed }))
-          .html;
-      }
+      const reportPath = report ? join(out, 'report', 'report.html') : undefined;
+      // Printed before anything is written, so that a failed write loses no result.
       if (values['json'] === true) {
         io.out.write(
           `${JSON.stringify({ ...record, ...(reportPath !== undefined && { report: reportPath }) }, null, 2)}\n`,
@@ -246,9 +251,22 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
             ['backend', backend.name],
             ...outcome.rows,
             ['time', `${record.seconds.toFixed(1)} s`],
-            ['written', recordPath],
+            ['written', unwritable === undefined ? recordPath : 'nothing (the directory cannot be written)'],
             ...(reportPath !== undefined ? [['report', reportPath] as [string, string]] : []),
           ]),
+        );
+      }
+      if (unwritable === undefined) {
+        await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`).catch((err: unknown) => {
+          throw ioError(err, 'write the evaluation record (the results are above)', recordPath);
+        });
+      }
+      if (report) {
+        say('writing the report (UMAP of the test representations, figures)');
+        await writeEvalReport({ dir: out, resolved, record, outcome, test: splits.test, seed }).catch(
+          (err: unknown) => {
+            throw ioError(err, 'write the report (the results are above)', join(out, 'report'));
+          },
         );
       }
       return 0;

@@ -2,10 +2,9 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { simclrAugment } from '@simclr/augment';
 import { createRng, setupBackend } from '@simclr/core';
-import { resolveWorkerCount } from '@simclr/core/node';
-import { fileSystem } from '@simclr/models/node';
+import { ioError, resolveWorkerCount } from '@simclr/core/node';
 import { type PretrainContext, pretrain, type StepMetrics } from '@simclr/train';
-import { CheckpointStore, pretrainParallel } from '@simclr/train/node';
+import { CheckpointStore, pretrainParallel, writeModelDir } from '@simclr/train/node';
 import { buildModel } from '../build-model.js';
 import { type FlagSpec, formatHelp, numberFlag, parseFlags, workersFlag } from '../flags.js';
 import { formatRows } from '../format-rows.js';
@@ -16,6 +15,7 @@ import { createProgress } from '../progress.js';
 import { checkResumeSettings, withFlags } from '../resume-check.js';
 import { DATASETS, MODELS, parseRunConfig, type RunConfig, trainingPart } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
+import { assertWritableDir } from '../writable.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   config: { type: 'string', short: 'c', value: 'FILE', help: 'JSON run config; flags override its fields' },
@@ -170,6 +170,8 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
     if (!quiet) io.err.write(`${line}\n`);
   };
 
+  // Before any work: a run that cannot write its results should not spend the time to compute them.
+  await assertWritableDir(config.out, '--out', ['checkpoints', 'model']);
   const backend = await setupBackend(config.backend);
   const workers = resolveWorkerCount(config.workers, '--workers');
   if (config.batchSize % workers !== 0) {
@@ -196,13 +198,21 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
   const log = new MetricsLog(join(out, 'metrics.jsonl'));
   // The run directory is written only once pretrain has accepted the resume (or the fresh start).
   const onStart = async () => {
-    await mkdir(out, { recursive: true });
+    await mkdir(out, { recursive: true }).catch((err: unknown) => {
+      throw ioError(err, 'create the run directory', out);
+    });
     if (config.resume === 'restart') {
       for (const old of ['checkpoints', 'model', 'metrics.jsonl', 'summary.json']) {
-        await rm(join(out, old), { recursive: true, force: true });
+        await rm(join(out, old), { recursive: true, force: true }).catch((err: unknown) => {
+          throw ioError(err, 'remove the earlier run', join(out, old));
+        });
       }
     }
-    await writeFile(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    await writeFile(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`).catch(
+      (err: unknown) => {
+        throw ioError(err, 'write', join(out, 'config.json'));
+      },
+    );
   };
   say(
     `simclr pretrain: ${config.model} (${(parameters / 1e6).toFixed(2)}M parameters) on ${config.dataset} ` +
@@ -279,7 +289,6 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
       throw withFlags(error, out);
     });
     progress.stop();
-    if (result.status === 'completed') await model.save(fileSystem(join(out, 'model')));
     const seconds = (performance.now() - started) / 1000;
     const summary: PretrainSummary = {
       status: result.status,
@@ -299,8 +308,15 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
       peakRssMiB: peakRss / 2 ** 20,
       out,
     };
-    await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    // Shown before anything is written, so that a failed write loses nothing; the newest checkpoint holds
+    // the final weights too.
     if (!quiet) io.out.write(formatSummary(summary));
+    if (result.status === 'completed') await writeModelDir(model, join(out, 'model'));
+    await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`).catch(
+      (err: unknown) => {
+        throw ioError(err, 'write', join(out, 'summary.json'));
+      },
+    );
     return result.status === 'aborted' ? exitCode : 0;
   } finally {
     progress.stop();

@@ -34,7 +34,11 @@ export async function cifar10(options: Cifar10Options): Promise<Dataset> {
   assertOneOf(split, ['train', 'test'] as const, 'split');
   const names = split === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
   const folder = await resolveDataDir(dir, 'cifar-10-batches-bin', names[0]!, 'CIFAR-10 (binary version)');
-  const files = await Promise.all(names.map((n) => readBytes(join(folder, n))));
+  // Read together, reported in file order: the first missing or unreadable file is the one named.
+  const read = await Promise.allSettled(names.map((n) => readBytes(join(folder, n))));
+  const failed = read.find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const files = read.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof readBytes>>>).value);
   return fromCifarBinary(files, { variant: 'cifar10' });
 }
 

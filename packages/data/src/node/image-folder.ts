@@ -41,6 +41,41 @@ export interface ImageFolderOptions {
    * epochs skip decoding. Default false: decode on every use and hold only the batches in flight.
    */
   cache?: boolean;
+  /**
+   * Read every file's header when the dataset is made (a few hundred bytes each, 16 at a time) and
+   * refuse, listing them, files that are no image sharp can decode or larger than
+   * {@link MAX_IMAGE_PIXELS}: at load, not batches into training. A file whose header is intact but
+   * whose data is cut short still fails later, in its batch. Default true.
+   */
+  probe?: boolean;
+}
+
+/** sharp's own limit on an input image: 16383 × 16383 pixels. */
+export const MAX_IMAGE_PIXELS = 0x3fff * 0x3fff;
+
+/** The files whose header sharp cannot read or whose size is over the limit, each with the reason. */
+async function probeHeaders(sharp: SharpModule, files: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const path = files[next++]!;
+      try {
+        // The header only, whatever its size: the size check below says what is too large and why.
+        const { width, height } = await sharp(path, { limitInputPixels: false }).metadata();
+        if (!width || !height) problems.push(`${path} (no image size in its header)`);
+        else if (width * height > MAX_IMAGE_PIXELS) {
+          problems.push(
+            `${path} (${width}×${height} pixels, more than the ${MAX_IMAGE_PIXELS} sharp decodes)`,
+          );
+        }
+      } catch (err) {
+        problems.push(`${path} (${(err as Error).message.split('\n')[0]})`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  return problems.sort();
 }
 
 type SharpModule = typeof import('sharp')['default'];
@@ -85,7 +120,15 @@ async function imagesUnder(dir: string, isImage: (name: string) => boolean): Pro
  * its batch with a `SimclrError` naming it.
  */
 export async function imageFolder(options: ImageFolderOptions): Promise<Dataset> {
-  const { dir, size, channels = 3, fit = 'cover', extensions = IMAGE_EXTENSIONS, cache = false } = options;
+  const {
+    dir,
+    size,
+    channels = 3,
+    fit = 'cover',
+    extensions = IMAGE_EXTENSIONS,
+    cache = false,
+    probe = true,
+  } = options;
   if (typeof dir !== 'string' || dir === '') {
     throw new SimclrError(`dir must be the path of a folder of images, got ${describeValue(dir)}`);
   }
@@ -120,6 +163,17 @@ export async function imageFolder(options: ImageFolderOptions): Promise<Dataset>
     if (files.length === 0) {
       throw new SimclrError(
         `${dir}: expected class sub-folders or image files (${[...wanted].join(', ')}), found neither`,
+      );
+    }
+  }
+
+  if (probe) {
+    const problems = await probeHeaders(sharp, files);
+    if (problems.length > 0) {
+      const shown = problems.slice(0, 5).join('; ');
+      throw new SimclrError(
+        `${dir}: ${problems.length} of ${files.length} files are no image sharp can decode: ${shown}${problems.length > 5 ? '; …' : ''}. ` +
+          'Remove or fix them (or pass probe: false to find them batch by batch)',
       );
     }
   }

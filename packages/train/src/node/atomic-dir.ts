@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimclrError } from '@simclr/core';
+import { ioError } from '@simclr/core/node';
 
 /** Name of the file that lists every other file of a directory with its size and SHA-256. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -54,9 +55,13 @@ export async function writeDirAtomic(
   files: Record<string, Uint8Array | string>,
 ): Promise<void> {
   const parent = join(target, '..');
-  await mkdir(parent, { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await mkdir(tmp, { recursive: true });
+  try {
+    await mkdir(parent, { recursive: true });
+    await mkdir(tmp, { recursive: true });
+  } catch (err) {
+    throw ioError(err, 'create the directory for', target);
+  }
   try {
     const manifest: Manifest = { format: 'simclr-checkpoint', version: 1, files: {} };
     for (const [name, content] of Object.entries(files)) {
@@ -77,8 +82,8 @@ export async function writeDirAtomic(
     await rename(tmp, target);
     await syncDir(parent);
   } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    throw err;
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    throw ioError(err, 'write', target);
   }
 }
 

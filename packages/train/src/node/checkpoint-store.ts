@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertNumber, SimclrError } from '@simclr/core';
+import { ioError } from '@simclr/core/node';
 import { noIntactCheckpoint } from '../checkpoint-sink.js';
 import { readDirVerified, removeStaleTemporaries, writeDirAtomic } from './atomic-dir.js';
 
@@ -46,7 +47,13 @@ export class CheckpointStore {
     const path = this.pathOf(step);
     await writeDirAtomic(path, files);
     const all = await this.list();
-    await Promise.all(all.slice(this.keepLast).map((c) => rm(c.path, { recursive: true, force: true })));
+    await Promise.all(
+      all.slice(this.keepLast).map((c) =>
+        rm(c.path, { recursive: true, force: true }).catch((err: unknown) => {
+          throw ioError(err, 'remove the old checkpoint', c.path);
+        }),
+      ),
+    );
     return path;
   }
 
