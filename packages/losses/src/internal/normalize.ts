@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * (rows of 1e-20); the gradient, (dy − u·(u·dy)) / |z|, is written out so that it is taken at that
  * scale too. An all-zero row stays zero and passes its gradient through unchanged.
  */
-const normalizeRows = tf.customGrad((z: tf.Tensor, save: tf.GradSaveFunc) => {
+const normalizeRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [z, save] = args as [tf.Tensor, tf.GradSaveFunc];
   const largest = tf.max(tf.abs(z), 1, true);
   const scale = tf.where(tf.greater(largest, 0), largest, tf.onesLike(largest));
   const scaled = tf.div(z, scale);
@@ -17,9 +18,10 @@ const normalizeRows = tf.customGrad((z: tf.Tensor, save: tf.GradSaveFunc) => {
   save([u, length]);
   return {
     value: u,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [unit, len] = saved as [tf.Tensor, tf.Tensor];
-      return tf.div(tf.sub(dy, tf.mul(unit, tf.sum(tf.mul(unit, dy), 1, true))), len);
+      const grad = dy as tf.Tensor;
+      return tf.div(tf.sub(grad, tf.mul(unit, tf.sum(tf.mul(unit, grad), 1, true))), len);
     },
   };
 });
