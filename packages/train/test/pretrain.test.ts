@@ -120,9 +120,9 @@ describeBackends('pretrain', ['cpu', 'wasm', 'webgl'], (backend) => {
       size: 16,
       imageShape: [8, 8, 1],
       read(indices, out) {
-        indices.forEach((index, i) =>
-          out.fill(index === 0 ? Number.NaN : 0.25 + index / 64, i * 64, (i + 1) * 64),
-        );
+        indices.forEach((index, i) => {
+          out.fill(index === 0 ? Number.NaN : 0.25 + index / 64, i * 64, (i + 1) * 64);
+        });
       },
     });
   // Where a non-finite loss came from, named in the error: a table of sources.

@@ -19,7 +19,10 @@ export function sliceKernel(replaced: KernelConfig): KernelFunc {
     const { x } = inputs as { x: TensorInfo };
     if (x.dtype === 'string' || x.dtype === 'complex64') return replaced.kernelFunc(args);
     const { begin, size } = attrs as unknown as SliceAttrs;
-    const [start, extent] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [number[], number[]];
+    const [start, extent] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [
+      number[],
+      number[],
+    ];
     const wasm = backend as unknown as WasmBackend;
     const out = wasm.makeOutput(extent, x.dtype);
     const total = extent.reduce((a, b) => a * b, 1);
