@@ -105,7 +105,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     loss: { name: 'nt-xent', temperature: 0.2 },
     checkpointEvery: 100,
     keepCheckpoints: 2,
-    resume: 'never',
+    resume: 'restart',
   };
   const augmentOptions = { size: 28, strength: 0.5, blur: false, scale: [0.2, 1] as [number, number] };
   const augment = simclrAugment(augmentOptions);

@@ -15,6 +15,12 @@ export interface CheckpointSink {
    * corrupt ones are skipped with a warning. When checkpoints exist but none is intact it throws
    * {@link noIntactCheckpoint}'s error and leaves them as they are.
    */
+  /**
+   * Removes every checkpoint. `resume: 'restart'` calls it before the first step, so that the new run's
+   * checkpoints are not mistaken for older ones (or pruned in their favour). Optional; without it a
+   * restart over existing checkpoints is refused.
+   */
+  clear?(): Promise<void>;
   latestValid(
     onWarning?: (message: string) => void,
   ): Promise<{ step: number; files: Map<string, Uint8Array> } | null>;

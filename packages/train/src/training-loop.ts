@@ -173,6 +173,19 @@ export async function runTrainingLoop(
       for (const change of applied) warn(`resuming with a changed setting: ${describeChange(change)}`);
     }
   }
+  if (checkpoints !== undefined && config.resume === 'restart') {
+    // Old checkpoints with higher step numbers would pass for the new run's newest.
+    if (checkpoints.clear === undefined) {
+      const latest = await checkpoints.latestValid(() => {}).catch(() => 'damaged');
+      if (latest !== null) {
+        throw new SimclrError(
+          'pretrain: resume is "restart" but the checkpoint sink holds checkpoints and has no clear(); clear it yourself or use another one',
+        );
+      }
+    } else {
+      await checkpoints.clear();
+    }
+  }
   await context.onStart?.({ resumedFrom, changes: applied });
 
   const state = (): TrainingState => ({

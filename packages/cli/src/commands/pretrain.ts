@@ -202,7 +202,8 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
       throw ioError(err, 'create the run directory', out);
     });
     if (config.resume === 'restart') {
-      for (const old of ['checkpoints', 'model', 'metrics.jsonl', 'summary.json']) {
+      // pretrain has cleared the checkpoints; the rest of the earlier run goes too.
+      for (const old of ['model', 'metrics.jsonl', 'summary.json']) {
         await rm(join(out, old), { recursive: true, force: true }).catch((err: unknown) => {
           throw ioError(err, 'remove the earlier run', join(out, old));
         });

@@ -57,6 +57,13 @@ export class CheckpointStore {
     return path;
   }
 
+  /** Removes every checkpoint (and the directory). */
+  async clear(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true }).catch((err: unknown) => {
+      throw ioError(err, 'remove the checkpoints in', this.dir);
+    });
+  }
+
   /** Checkpoints on disk, newest first (not verified). */
   async list(): Promise<CheckpointEntry[]> {
     let names: string[];
