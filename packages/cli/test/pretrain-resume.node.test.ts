@@ -81,6 +81,25 @@ const CASES: FaultCase[] = [
     after: 'unchanged',
   },
   {
+    name: 'every model.json missing',
+    damage: everyCheckpoint('model/model.json'),
+    code: 1,
+    says: /no checkpoint in .* is intact/,
+    after: 'unchanged',
+  },
+  {
+    name: 'every optimizer.bin cut short',
+    damage: async (out) => {
+      for (const c of await checkpointDirs(out)) {
+        const path = join(out, 'checkpoints', c, 'optimizer.bin');
+        await writeFile(path, (await readFile(path)).subarray(0, 10));
+      }
+    },
+    code: 1,
+    says: /no checkpoint in .* is intact \(.*optimizer\.bin must hold \d+ bytes, found 10/,
+    after: 'unchanged',
+  },
+  {
     name: 'every weights file flipped by one byte',
     damage: async (out) => {
       for (const c of await checkpointDirs(out)) {
