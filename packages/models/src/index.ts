@@ -1,3 +1,4 @@
+export { type BatchNormLayer, batchNormLayers, updateMovingStatistics } from './batch-norm-layers.js';
 export { type ProjectionHeadOptions, projectionHead } from './projection-head.js';
 export { type ResNetDepth, type ResNetOptions, resnet } from './resnet.js';
 export {

@@ -1,17 +1,11 @@
 #include "batch_norm.h"
+#include "simd.h"
 
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
-
-// The per-element loops are built for AVX-512, AVX2 and plain x86-64; the loader picks one for the CPU.
-#if defined(__x86_64__)
-#define SIMCLR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SIMCLR_CLONES
-#endif
 
 namespace simclr {
 namespace {

@@ -1,13 +1,8 @@
 #include "gaussian_blur.h"
+#include "simd.h"
 
 #include <cstring>
 #include <vector>
-
-#if defined(__x86_64__)
-#define SIMCLR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SIMCLR_CLONES
-#endif
 
 namespace simclr {
 namespace {

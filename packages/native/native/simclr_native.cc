@@ -498,17 +498,15 @@ napi_value CropResize(napi_env env, napi_callback_info info) {
       !floats_of(env, argv[3], size_t(g[0] * g[4] * g[5] * g[3]), &out, false, "out"))
     return nullptr;
   // Every tap must lie inside its image: the kernel reads x at them unchecked.
-  for (int64_t k = 0; k < g[0] * g[4]; k++) {
-    if (!(rows[4 * k] >= 0 && rows[4 * k] < g[1] && rows[4 * k + 1] >= 0 && rows[4 * k + 1] < g[1])) {
-      napi_throw_range_error(env, nullptr, "simclr-native: cropResize row taps must lie inside the image");
-      return nullptr;
+  const auto inside = [](const float* taps, int64_t count, int64_t extent) {
+    for (int64_t k = 0; k < count; k++) {
+      if (!(taps[4 * k] >= 0 && taps[4 * k] < extent && taps[4 * k + 1] >= 0 && taps[4 * k + 1] < extent)) return false;
     }
-  }
-  for (int64_t k = 0; k < g[0] * g[5]; k++) {
-    if (!(cols[4 * k] >= 0 && cols[4 * k] < g[2] && cols[4 * k + 1] >= 0 && cols[4 * k + 1] < g[2])) {
-      napi_throw_range_error(env, nullptr, "simclr-native: cropResize column taps must lie inside the image");
-      return nullptr;
-    }
+    return true;
+  };
+  if (!inside(rows, g[0] * g[4], g[1]) || !inside(cols, g[0] * g[5], g[2])) {
+    napi_throw_range_error(env, nullptr, "simclr-native: cropResize taps must lie inside the image");
+    return nullptr;
   }
   simclr::crop_resize(x, rows, cols, out, g[0], g[1], g[2], g[3], g[4], g[5]);
   return nullptr;

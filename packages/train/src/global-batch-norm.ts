@@ -1,28 +1,7 @@
 import { SimclrError } from '@simclr/core';
-import type { SimCLRModel } from '@simclr/models';
+import { batchNormLayers, type SimCLRModel, updateMovingStatistics } from '@simclr/models';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Collective } from './collective.js';
-
-/** The fields of tfjs-layers' BatchNormalization that training-mode normalisation reads. */
-interface BatchNormLayer {
-  axis: number;
-  epsilon: number;
-  momentum: number;
-  gamma: tfl.LayerVariable | null;
-  beta: tfl.LayerVariable | null;
-  movingMean: tfl.LayerVariable;
-  movingVariance: tfl.LayerVariable;
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-}
-
-function batchNormLayers(model: tfl.LayersModel): BatchNormLayer[] {
-  return model.layers.flatMap((layer) => {
-    if (layer.getClassName() === 'BatchNormalization') return [layer as unknown as BatchNormLayer];
-    if ('layers' in layer) return batchNormLayers(layer as tfl.LayersModel);
-    return [];
-  });
-}
 
 /** Sum over replicas whose gradient is the sum over replicas too (each replica holds part of d loss / d sum). */
 function allReduceOp(collective: Collective): (x: tf.Tensor) => tf.Tensor {
@@ -71,13 +50,7 @@ export function useGlobalBatchNorm(model: SimCLRModel, collective: Collective): 
           layer.gamma?.read() as tf.Tensor1D | undefined,
           layer.epsilon,
         );
-        for (const [variable, value] of [
-          [layer.movingMean, mean],
-          [layer.movingVariance, variance],
-        ] as const) {
-          const old = variable.read();
-          variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - layer.momentum)));
-        }
+        updateMovingStatistics(layer, mean, variance);
         return normed;
       });
     };

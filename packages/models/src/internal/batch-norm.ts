@@ -1,18 +1,7 @@
 import { batchNormTraining } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-
-/** The fields of tfjs-layers' BatchNormalization that training-mode normalisation reads. */
-interface BatchNormLayer {
-  axis: number;
-  epsilon: number;
-  momentum: number;
-  gamma: tfl.LayerVariable | null;
-  beta: tfl.LayerVariable | null;
-  movingMean: tfl.LayerVariable;
-  movingVariance: tfl.LayerVariable;
-  call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[];
-}
+import { batchNormLayers, updateMovingStatistics } from '../batch-norm-layers.js';
 
 /** A batch-norm layer with PyTorch's defaults: momentum 0.1 (0.9 in Keras' convention), ε = 1e-5. */
 export function batchNormLayer(name: string, gammaInitializer: 'ones' | 'zeros' = 'ones'): tfl.layers.Layer {
@@ -20,14 +9,6 @@ export function batchNormLayer(name: string, gammaInitializer: 'ones' | 'zeros' 
 }
 
 const fused = new WeakSet<object>();
-
-function batchNormLayers(model: tfl.LayersModel): BatchNormLayer[] {
-  return model.layers.flatMap((layer) => {
-    if (layer.getClassName() === 'BatchNormalization') return [layer as unknown as BatchNormLayer];
-    if (layer instanceof tfl.LayersModel) return batchNormLayers(layer);
-    return [];
-  });
-}
 
 /**
  * Makes the batch-norm layers of `model` normalise in training mode through `batchNormTraining` of
@@ -56,13 +37,7 @@ export function fuseBatchNorm(model: tfl.LayersModel): void {
           beta.read() as tf.Tensor1D,
           layer.epsilon,
         );
-        for (const [variable, value] of [
-          [layer.movingMean, mean],
-          [layer.movingVariance, variance],
-        ] as const) {
-          const old = variable.read();
-          variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - layer.momentum)));
-        }
+        updateMovingStatistics(layer, mean, variance);
         return y;
       });
     };
