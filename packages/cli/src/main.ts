@@ -67,7 +67,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.err.write(`simclr ${label}: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof SimclrError) {
+    if (SimclrError.is(err)) {
       io.err.write(`simclr ${label}: ${err.message}\n`);
       return 1;
     }

@@ -25,7 +25,7 @@ export async function assertWritableDir(
       }
       break;
     } catch (err) {
-      if (err instanceof SimclrError) throw err;
+      if (SimclrError.is(err)) throw err;
       const code = (err as { code?: string }).code;
       if (code === 'ENOTDIR') {
         existing = dirname(existing);

@@ -76,12 +76,14 @@ async function importNative(): Promise<void> {
   }
 }
 
-/** `@simclr/native`, or why it cannot be used here (with the fix). */
-async function loadNative(): Promise<NativeModule | string> {
+/** `@simclr/native`, or why it cannot be used here: not installed, or installed but unable to load. */
+async function loadNative(): Promise<NativeModule | Omit<Skip, 'name'>> {
   if (nativeModule === undefined) await importNative();
-  if (nativeModule === undefined) return `${NATIVE_PACKAGE} is not installed (npm install ${NATIVE_PACKAGE})`;
+  if (nativeModule === undefined) return { why: 'not-installed', detail: installHint('native') };
   const status = nativeModule.nativeStatus();
-  return status.available ? nativeModule : `${NATIVE_PACKAGE}: ${status.reason}`;
+  return status.available
+    ? nativeModule
+    : { why: 'unavailable', detail: `${NATIVE_PACKAGE}: ${status.reason}` };
 }
 
 function autoOrder(): BackendName[] {
@@ -141,6 +143,8 @@ async function activate(
   try {
     if (!(await tf.setBackend(tfName))) return false;
     await tf.ready();
+    // Chosen on purpose: tfjs-backend-cpu's first-use advice to install tfjs-node would only be noise.
+    if (tfName === 'cpu') (tf.backend() as { firstUse?: boolean }).firstUse = false;
     registerTrainingKernels(tfName);
     if (name === 'native') native!.activateNativeKernels(threads === undefined ? {} : { threads });
     else if (name === 'wasm') nativeModule?.deactivateNativeKernels();
@@ -148,6 +152,19 @@ async function activate(
   } catch {
     return false;
   }
+}
+
+/** Why a backend was passed over: its package is missing, it cannot load here, or it failed to start. */
+interface Skip {
+  name: BackendName;
+  why: 'not-installed' | 'unavailable' | 'failed';
+  detail: string;
+}
+
+function describeSkip(skip: Skip): string {
+  if (skip.why === 'not-installed') return `'${skip.name}' is not installed (${skip.detail})`;
+  if (skip.why === 'unavailable') return `'${skip.name}' is not available: ${skip.detail}`;
+  return `'${skip.name}' is installed but ${skip.detail}`;
 }
 
 /** Options of {@link setupBackend}. */
@@ -183,44 +200,42 @@ export async function setupBackend(
   options: SetupBackendOptions = {},
 ): Promise<BackendInfo> {
   const { order, auto } = normalise(pref);
-  const failures: string[] = [];
+  const skips: Skip[] = [];
   for (const name of order) {
     if (!(await loadBackendPackage(name))) {
-      failures.push(`'${name}' is not installed (${installHint(name)})`);
+      skips.push({ name, why: 'not-installed', detail: installHint(name) });
       continue;
     }
     let native: NativeModule | undefined;
     if (name === 'native') {
       const loaded = await loadNative();
-      if (typeof loaded === 'string') {
-        failures.push(`'native' is not available: ${loaded}`);
+      if ('why' in loaded) {
+        skips.push({ name, ...loaded });
         continue;
       }
       native = loaded;
     }
     if (await activate(name, native, options.threads)) {
       active = name;
-      const nativeFailure = failures.find((f) => f.includes(`${NATIVE_PACKAGE}:`));
-      if (auto && nativeFailure !== undefined && !warnedNative) {
+      const nativeSkip = skips.find((k) => k.name === 'native' && k.why === 'unavailable');
+      if (auto && nativeSkip !== undefined && !warnedNative) {
         warnedNative = true;
-        console.warn(
-          `setupBackend: using ${name}, not native: ${nativeFailure.slice(nativeFailure.indexOf(NATIVE_PACKAGE))}`,
-        );
+        console.warn(`setupBackend: using ${name}, not native: ${nativeSkip.detail}`);
       }
-      return { name, accelerated: ACCELERATED.has(name), skipped: failures };
+      return { name, accelerated: ACCELERATED.has(name), skipped: skips.map(describeSkip) };
     }
-    failures.push(`'${name}' is installed but failed to initialise here`);
+    skips.push({ name, why: 'failed', detail: 'failed to initialise here' });
   }
-  const first = order[0]!;
   if (!auto && order.length === 1) {
-    const failure = failures[0]!;
-    throw new SimclrError(
-      failure.includes('failed to initialise')
-        ? `backend '${first}' is installed but failed to initialise in this environment`
-        : failure.includes('is not available')
-          ? `backend ${failure}`
-          : `backend '${first}' is not installed; install it with: ${installHint(first)}`,
-    );
+    const skip = skips[0]!;
+    const message = {
+      'not-installed': `backend '${skip.name}' is not installed; install it with: ${skip.detail}`,
+      unavailable: `backend '${skip.name}' is not available: ${skip.detail}`,
+      failed: `backend '${skip.name}' is installed but failed to initialise in this environment`,
+    }[skip.why];
+    throw new SimclrError(message, { code: 'unavailable' });
   }
-  throw new SimclrError(`no backend could be activated: ${failures.join('; ')}`);
+  throw new SimclrError(`no backend could be activated: ${skips.map(describeSkip).join('; ')}`, {
+    code: 'unavailable',
+  });
 }

@@ -9,7 +9,7 @@ export {
 } from './backend.js';
 export { describeValue } from './describe-value.js';
 export { isNode } from './environment.js';
-export { SimclrError } from './errors.js';
+export { SimclrError, type SimclrErrorCode } from './errors.js';
 export {
   BatchNormTraining,
   type BatchNormTrainingAttrs,

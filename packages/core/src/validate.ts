@@ -44,7 +44,11 @@ export function assertShape(x: Tensor, shape: readonly (number | null)[], name: 
 /** Throws if `x` holds a NaN or an infinity. Reads the tensor back (synchronously). */
 export function assertFinite(x: Tensor, name: string): void {
   const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(x))).dataSync()[0]);
-  if (bad) throw new SimclrError(`${name} must be finite, got a tensor that holds NaN or Infinity`);
+  if (bad) {
+    throw new SimclrError(`${name} must be finite, got a tensor that holds NaN or Infinity`, {
+      code: 'non-finite',
+    });
+  }
 }
 
 /**
@@ -83,7 +87,11 @@ export function assertImageBatch(
         tf.any(tf.logicalNot(finite)).dataSync()[0]!,
       ];
     });
-    if (bad) throw new SimclrError(`${name} must be finite, got a tensor that holds NaN or Infinity`);
+    if (bad) {
+      throw new SimclrError(`${name} must be finite, got a tensor that holds NaN or Infinity`, {
+        code: 'non-finite',
+      });
+    }
     if (min < 0 || max > 1) {
       throw new SimclrError(`${name} must have values in [0, 1], got values in [${min}, ${max}]`);
     }

@@ -31,5 +31,6 @@ export function noIntactCheckpoint(where: string, problems: readonly string[]): 
   return new SimclrError(
     `no checkpoint in ${where} is intact (${problems.join('; ')}), so the run cannot resume; they are left ` +
       'as they are. Repair or remove them, start over with resume: "restart" (CLI: --resume restart), or use another directory',
+    { code: 'corrupt' },
   );
 }

@@ -86,6 +86,7 @@ export class ResumeMismatchError extends SimclrError {
     super(
       `cannot resume from ${checkpoint}: it was trained with other settings (${changes.map(describeChange).join(', ')}). ` +
         'Resume with the saved settings, or start a new run in another directory (or with resume: "restart")',
+      { code: 'mismatch' },
     );
   }
 

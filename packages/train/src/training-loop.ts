@@ -226,6 +226,7 @@ export async function runTrainingLoop(
           `the loss became ${result.loss} at step ${step + 1} (epoch ${epoch}): ` +
             `${result.source ?? 'the loss overflowed on finite embeddings (raise the temperature)'}. The update was not applied` +
             (lastSaved !== null ? ` and checkpoint ${lastSaved} is the last good one` : ''),
+          { code: 'non-finite' },
         );
       }
       step++;

@@ -167,7 +167,7 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   try {
     await assertWritableDir(dir, '--checkpoint');
   } catch (err) {
-    if (report || !(err instanceof SimclrError)) throw err;
+    if (report || !SimclrError.is(err)) throw err;
     unwritable = err.message;
     say(`warning: ${unwritable}; the results will be printed, not written`);
   }

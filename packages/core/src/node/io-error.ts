@@ -25,11 +25,11 @@ const CAUSES: Record<string, string> = {
  * @param action what was being done, e.g. `write checkpoint`, `read`.
  */
 export function ioError(error: unknown, action: string, path: string): SimclrError {
-  if (error instanceof SimclrError) return error;
+  if (SimclrError.is(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const cause =
     typeof code === 'string' && code in CAUSES
       ? `${CAUSES[code]} (${code})`
       : ((error as Error | null)?.message ?? String(error));
-  return new SimclrError(`cannot ${action} ${path}: ${cause}`, { cause: error });
+  return new SimclrError(`cannot ${action} ${path}: ${cause}`, { cause: error, code: 'io' });
 }

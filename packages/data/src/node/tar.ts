@@ -176,7 +176,7 @@ export async function extractTarGz(archive: string, dest: string): Promise<void>
   try {
     await pipeline(createReadStream(archive), createGunzip(), new TarExtractor(dest, archive));
   } catch (err) {
-    if (err instanceof SimclrError) throw err;
+    if (SimclrError.is(err)) throw err;
     throw new SimclrError(`${archive}: could not unpack the archive (${(err as Error).message})`, {
       cause: err,
     });

@@ -98,6 +98,7 @@ export async function readDirVerified(dir: string): Promise<Map<string, Uint8Arr
   } catch (err) {
     throw new SimclrError(`checkpoint ${dir} has no readable ${MANIFEST_FILE}: ${(err as Error).message}`, {
       cause: err,
+      code: 'corrupt',
     });
   }
   if (
@@ -107,6 +108,7 @@ export async function readDirVerified(dir: string): Promise<Map<string, Uint8Arr
   ) {
     throw new SimclrError(
       `checkpoint ${dir}/${MANIFEST_FILE} must describe a simclr-checkpoint version 1, got ${JSON.stringify(manifest).slice(0, 80)}`,
+      { code: 'corrupt' },
     );
   }
   const out = new Map<string, Uint8Array>();
@@ -116,16 +118,22 @@ export async function readDirVerified(dir: string): Promise<Map<string, Uint8Arr
     try {
       bytes = new Uint8Array(await readFile(path));
     } catch (err) {
-      throw new SimclrError(`checkpoint file ${path} is missing: ${(err as Error).message}`, { cause: err });
+      throw new SimclrError(`checkpoint file ${path} is missing: ${(err as Error).message}`, {
+        cause: err,
+        code: 'corrupt',
+      });
     }
     if (bytes.byteLength !== entry.size) {
       throw new SimclrError(
         `checkpoint file ${path} must hold ${entry.size} bytes, found ${bytes.byteLength}`,
+        { code: 'corrupt' },
       );
     }
     const sum = sha256(bytes);
     if (sum !== entry.sha256) {
-      throw new SimclrError(`checkpoint file ${path} must have SHA-256 ${entry.sha256}, found ${sum}`);
+      throw new SimclrError(`checkpoint file ${path} must have SHA-256 ${entry.sha256}, found ${sum}`, {
+        code: 'corrupt',
+      });
     }
     out.set(name, bytes);
   }

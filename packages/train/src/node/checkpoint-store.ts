@@ -94,7 +94,7 @@ export class CheckpointStore {
         for (const p of problems) onWarning(`skipping corrupt checkpoint ${p}`);
         return found;
       } catch (err) {
-        if (!(err instanceof SimclrError)) throw err;
+        if (!SimclrError.is(err)) throw err;
         problems.push(`${entry.path}: ${err.message}`);
       }
     }
