@@ -1,3 +1,5 @@
+export { assertBoolean, optionsObject } from '@simclr/core';
+
 import type { Rng } from '@simclr/core';
 import { assertNumber, assertRange, describeValue, SimclrError } from '@simclr/core';
 
@@ -14,15 +16,6 @@ export function assertRng(rng: unknown, name = 'rng'): asserts rng is Rng {
       `${name} must be an Rng (createRng(seed) from @simclr/core), got ${describeValue(rng)}`,
     );
   }
-}
-
-/** Throws unless `options` is undefined or a plain object; returns it or `{}`. */
-export function optionsObject<T extends object>(options: T | undefined, name: string): T {
-  if (options === undefined) return {} as T;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new SimclrError(`${name} must be an options object, got ${describeValue(options)}`);
-  }
-  return options;
 }
 
 /** Reads an output size given as one side or `[height, width]`, each a positive integer. */
@@ -52,10 +45,4 @@ export function assertPositiveRange(range: unknown, name: string): asserts range
   if (range[0] <= 0) {
     throw new SimclrError(`${name} must be a range [lo, hi] with 0 < lo <= hi, got ${describeValue(range)}`);
   }
-}
-
-/** Throws unless `value` is a boolean. */
-export function assertBoolean(value: unknown, name: string): asserts value is boolean {
-  if (typeof value !== 'boolean')
-    throw new SimclrError(`${name} must be a boolean, got ${describeValue(value)}`);
 }

@@ -203,7 +203,7 @@ describe('bad input raises SimclrError naming the argument', () => {
     );
     expectError(
       () => rgbToGrayscale(images, { keepChannels: 'yes' as never }),
-      /^keepChannels must be a boolean, got "yes"$/,
+      /^keepChannels must be true or false, got "yes"$/,
     );
     expectError(() => compose([crop, 42 as never]), /^augmentations\[1\] must be an Augmentation/);
     expectError(

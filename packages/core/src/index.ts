@@ -23,14 +23,17 @@ export { registerTrainingKernels } from './kernels/register-training-kernels.js'
 export { createRng, type Rng, type RngState } from './rng.js';
 export type { BackendInfo, BackendName, Embeddings, ImageBatch, Labels } from './types.js';
 export {
+  assertBoolean,
   assertDtype,
   assertFinite,
   assertImageBatch,
   assertNumber,
   assertOneOf,
+  assertOptionsObject,
   assertProbability,
   assertRange,
   assertRank,
   assertShape,
   assertTensor,
+  optionsObject,
 } from './validate.js';

@@ -162,3 +162,24 @@ export function assertOneOf<T extends string | number>(
     );
   }
 }
+
+/** Throws unless `value` is `true` or `false`. */
+export function assertBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new SimclrError(`${name} must be true or false, got ${describeValue(value)}`);
+  }
+}
+
+/** Throws unless `options` is a plain object (not null, not an array). */
+export function assertOptionsObject(options: unknown, name = 'options'): asserts options is object {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new SimclrError(`${name} must be an options object, got ${describeValue(options)}`);
+  }
+}
+
+/** `options`, or `{}` when it is undefined; throws unless it is a plain object. */
+export function optionsObject<T extends object>(options: T | undefined, name = 'options'): T {
+  if (options === undefined) return {} as T;
+  assertOptionsObject(options, name);
+  return options;
+}

@@ -1,4 +1,4 @@
-import { assertNumber, describeValue, SimclrError } from '@simclr/core';
+import { assertBoolean, assertNumber, describeValue, SimclrError } from '@simclr/core';
 import type { Batch, BatchOptions, Dataset } from './types.js';
 
 function disposeBatch(batch: Batch): void {
@@ -7,9 +7,7 @@ function disposeBatch(batch: Batch): void {
 }
 
 function checkBoolean(value: unknown, name: string): void {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new SimclrError(`${name} must be true or false, got ${describeValue(value)}`);
-  }
+  if (value !== undefined) assertBoolean(value, name);
 }
 
 /**

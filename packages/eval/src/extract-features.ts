@@ -1,8 +1,8 @@
-import { assertNumber, SimclrError } from '@simclr/core';
+import { assertNumber, assertOptionsObject, SimclrError } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Encoder, encodeImages, encoderModel } from './encoder.js';
-import { assertLabelledDataset, assertOptionalFunction, assertOptions } from './internal/validate.js';
+import { assertLabelledDataset, assertOptionalFunction } from './internal/validate.js';
 
 /** Options of {@link extractFeatures}. */
 export interface ExtractFeaturesOptions {
@@ -41,7 +41,7 @@ export async function extractFeatures(
   options: ExtractFeaturesOptions = {},
 ): Promise<Features> {
   encoderModel(encoder);
-  assertOptions(options);
+  assertOptionsObject(options);
   const { batchSize = 256, onProgress } = options;
   assertNumber(batchSize, 'batchSize', { min: 1, integer: true });
   assertOptionalFunction(onProgress, 'onProgress');

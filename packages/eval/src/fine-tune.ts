@@ -1,4 +1,12 @@
-import { assertNumber, createRng, describeValue, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
+import {
+  assertNumber,
+  assertOptionsObject,
+  createRng,
+  describeValue,
+  type ImageBatch,
+  type Rng,
+  SimclrError,
+} from '@simclr/core';
 import { type Dataset, iterateBatches } from '@simclr/data';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -6,7 +14,7 @@ import { balancedSubset } from './balanced-subset.js';
 import { encoderModel } from './encoder.js';
 import { datasetLabels } from './internal/dataset-labels.js';
 import { type ClassifierScore, scoreDataset } from './internal/score-dataset.js';
-import { assertOptionalFunction, assertOptions } from './internal/validate.js';
+import { assertOptionalFunction } from './internal/validate.js';
 
 export type { ClassifierScore };
 
@@ -114,7 +122,7 @@ function checkDataset(dataset: unknown, name: string): asserts dataset is Datase
  * `[N, D]`, a fraction that leaves a class empty, or a non-finite loss.
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
-  assertOptions(options);
+  assertOptionsObject(options);
   const model = encoderModel(options.encoder);
   if (model === null) {
     throw new SimclrError(

@@ -1,8 +1,7 @@
-import { assertNumber, describeValue, SimclrError } from '@simclr/core';
+import { assertNumber, assertOptionsObject, describeValue, SimclrError } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
 import { type Encoder, encoderModel } from './encoder.js';
 import { extractFeatures } from './extract-features.js';
-import { assertOptions } from './internal/validate.js';
 import { knnEvaluate } from './knn.js';
 
 /** Options of {@link knnMonitor}. */
@@ -67,7 +66,7 @@ function checkDataset(dataset: unknown, name: string): asserts dataset is Datase
  * @throws SimclrError at creation for a bad option or a dataset without labels.
  */
 export function knnMonitor(options: KnnMonitorOptions): KnnMonitor {
-  assertOptions(options);
+  assertOptionsObject(options);
   const { encoder, train, test, every = 1, k = 200, temperature = 0.1, batchSize = 256 } = options;
   encoderModel(encoder);
   checkDataset(train, 'train');

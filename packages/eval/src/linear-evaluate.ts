@@ -1,9 +1,9 @@
-import { assertNumber, describeValue, SimclrError } from '@simclr/core';
+import { assertBoolean, assertNumber, assertOptionsObject, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { confusionMatrix } from './confusion-matrix.js';
 import { minimizeLbfgs, type ValueAndGradient } from './internal/lbfgs.js';
 import { scoreRanks } from './internal/score-ranks.js';
-import { assertFeatures, assertOptions, readLabels, resolveNumClasses } from './internal/validate.js';
+import { assertFeatures, readLabels, resolveNumClasses } from './internal/validate.js';
 
 /** Features with one class label per row, e.g. what `extractFeatures` returns. */
 export interface LabelledFeatures {
@@ -77,10 +77,10 @@ function standardise(x: tf.Tensor2D, stats: { mean: tf.Tensor; scale: tf.Tensor 
  * count differs from the rows or that are not integers in `0 … numClasses-1`, or a bad option.
  */
 export async function linearEvaluate(options: LinearEvaluateOptions): Promise<LinearEvaluateResult> {
-  assertOptions(options);
+  assertOptionsObject(options);
   const { train, test } = options;
-  assertOptions(train, 'train');
-  assertOptions(test, 'test');
+  assertOptionsObject(train, 'train');
+  assertOptionsObject(test, 'test');
   assertFeatures(train.features, 'train.features');
   assertFeatures(test.features, 'test.features');
   const [n, d] = train.features.shape;
@@ -94,9 +94,7 @@ export async function linearEvaluate(options: LinearEvaluateOptions): Promise<Li
   assertNumber(l2, 'l2', { min: 0 });
   assertNumber(maxIterations, 'maxIterations', { min: 0, integer: true });
   assertNumber(tolerance, 'tolerance', { min: 0 });
-  if (typeof standardize !== 'boolean') {
-    throw new SimclrError(`standardize must be true or false, got ${describeValue(standardize)}`);
-  }
+  assertBoolean(standardize, 'standardize');
   const trainLabels = await readLabels(train.labels, 'train.labels', n);
   const testLabels = await readLabels(test.labels, 'test.labels', m);
   const c = resolveNumClasses(options.numClasses, [

@@ -77,7 +77,7 @@ describeBackends('knnEvaluateParallel', ['cpu', 'wasm'], (backend) => {
         expect((error as Error).message).toMatch(message);
       }
       await expect(knnEvaluateParallel(null as never)).rejects.toThrow(
-        /^options must be an object, got null/,
+        /^options must be an options object, got null/,
       );
     });
   });

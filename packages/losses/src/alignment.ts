@@ -1,7 +1,7 @@
-import { assertNumber } from '@simclr/core';
+import { assertBoolean, assertNumber, optionsObject } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from './internal/normalize.js';
-import { assertBoolean, assertOptions, assertPair } from './internal/validate.js';
+import { assertPair } from './internal/validate.js';
 
 /** Options of {@link alignment}. */
 export interface AlignmentOptions {
@@ -20,7 +20,7 @@ export interface AlignmentOptions {
  * @throws SimclrError when the shapes differ, N < 2, an embedding holds NaN or Infinity, or α <= 0.
  */
 export function alignment(z1: tf.Tensor2D, z2: tf.Tensor2D, options: AlignmentOptions = {}): tf.Scalar {
-  assertOptions(options);
+  optionsObject(options);
   const { alpha = 2, normalize = true } = options;
   assertNumber(alpha, 'alpha', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');

@@ -1,7 +1,8 @@
+import { optionsObject } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/anchors.js';
 import { pairLogits } from './internal/pair-logits.js';
-import { assertOptions, assertPair } from './internal/validate.js';
+import { assertPair } from './internal/validate.js';
 
 /** Options of {@link contrastiveAccuracy}. */
 export interface ContrastiveAccuracyOptions {
@@ -26,7 +27,7 @@ export function contrastiveAccuracy(
   z2: tf.Tensor2D,
   options: ContrastiveAccuracyOptions = {},
 ): tf.Scalar {
-  assertOptions(options);
+  optionsObject(options);
   const { anchors } = options;
   assertPair(z1, z2);
   assertAnchors(anchors, z1.shape[0]);

@@ -1,9 +1,9 @@
-import { assertNumber } from '@simclr/core';
+import { assertBoolean, assertNumber, optionsObject } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/anchors.js';
 import { perAnchorMean, semiHardMask } from './internal/negatives.js';
 import { pairLogits } from './internal/pair-logits.js';
-import { assertBoolean, assertOptions, assertPair } from './internal/validate.js';
+import { assertPair } from './internal/validate.js';
 
 /** Options of {@link marginTriplet}. */
 export interface MarginTripletOptions {
@@ -34,7 +34,7 @@ export function marginTriplet(
   z2: tf.Tensor2D,
   options: MarginTripletOptions = {},
 ): tf.Scalar {
-  assertOptions(options);
+  optionsObject(options);
   const { margin = 0.5, normalize = true, semiHard = false, anchors } = options;
   assertNumber(margin, 'margin', { min: 0 });
   assertBoolean(normalize, 'normalize');

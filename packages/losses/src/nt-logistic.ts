@@ -1,9 +1,9 @@
-import { assertNumber } from '@simclr/core';
+import { assertBoolean, assertNumber, optionsObject } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/anchors.js';
 import { perAnchorMean, semiHardMask } from './internal/negatives.js';
 import { pairLogits } from './internal/pair-logits.js';
-import { assertBoolean, assertOptions, assertPair } from './internal/validate.js';
+import { assertPair } from './internal/validate.js';
 
 /** Options of {@link ntLogistic}. */
 export interface NtLogisticOptions {
@@ -32,7 +32,7 @@ export interface NtLogisticOptions {
  * @throws SimclrError when the shapes differ, N < 2, an embedding holds NaN or Infinity, or τ <= 0.
  */
 export function ntLogistic(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtLogisticOptions = {}): tf.Scalar {
-  assertOptions(options);
+  optionsObject(options);
   const { temperature = 0.1, normalize = true, semiHard = false, anchors } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');

@@ -1,9 +1,9 @@
-import { assertNumber } from '@simclr/core';
+import { assertBoolean, assertNumber, optionsObject } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/anchors.js';
 import { log1p } from './internal/log1p.js';
 import { pairLogits } from './internal/pair-logits.js';
-import { assertBoolean, assertOptions, assertPair } from './internal/validate.js';
+import { assertPair } from './internal/validate.js';
 
 /** Options of {@link ntXent}. */
 export interface NtXentOptions {
@@ -38,7 +38,7 @@ export interface NtXentOptions {
  * @throws SimclrError when the shapes differ, N < 2, an embedding holds NaN or Infinity, or τ <= 0.
  */
 export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
-  assertOptions(options);
+  optionsObject(options);
   const { temperature = 0.1, normalize = true, anchors } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');

@@ -1,8 +1,15 @@
-import { assertDtype, assertNumber, assertRank, SimclrError } from '@simclr/core';
+import {
+  assertBoolean,
+  assertDtype,
+  assertNumber,
+  assertRank,
+  optionsObject,
+  SimclrError,
+} from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { maskedLogSumExp } from './internal/masked-log-sum-exp.js';
 import { l2Normalize } from './internal/normalize.js';
-import { assertBoolean, assertEmbeddings, assertOptions } from './internal/validate.js';
+import { assertEmbeddings } from './internal/validate.js';
 
 /** Options of {@link supCon}. */
 export interface SupConOptions {
@@ -27,7 +34,7 @@ export interface SupConOptions {
  * @throws SimclrError for a bad `z`, labels of the wrong length or dtype, no two equal labels, or τ <= 0.
  */
 export function supCon(z: tf.Tensor2D, labels: tf.Tensor1D, options: SupConOptions = {}): tf.Scalar {
-  assertOptions(options);
+  optionsObject(options);
   const { temperature = 0.1, normalize = true } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');

@@ -1,8 +1,8 @@
-import { assertNumber } from '@simclr/core';
+import { assertBoolean, assertNumber, optionsObject } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { maskedLogSumExp } from './internal/masked-log-sum-exp.js';
 import { l2Normalize } from './internal/normalize.js';
-import { assertBoolean, assertEmbeddings, assertOptions } from './internal/validate.js';
+import { assertEmbeddings } from './internal/validate.js';
 
 /** Options of {@link uniformity}. */
 export interface UniformityOptions {
@@ -20,7 +20,7 @@ export interface UniformityOptions {
  * @throws SimclrError when `z` is not `[M, D]` with M >= 2, holds NaN or Infinity, or t <= 0.
  */
 export function uniformity(z: tf.Tensor2D, options: UniformityOptions = {}): tf.Scalar {
-  assertOptions(options);
+  optionsObject(options);
   const { t = 2, normalize = true } = options;
   assertNumber(t, 't', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');

@@ -115,7 +115,7 @@ describeBackends('alignment and uniformity', ['cpu', 'wasm', 'webgl'], () => {
       ],
       [
         () => alignment(tf.ones([2, 2]) as tf.Tensor2D, tf.ones([2, 2]) as tf.Tensor2D, 'x' as never),
-        /options must be an object, got "x"/,
+        /options must be an options object, got "x"/,
       ],
     ];
     for (const [call, message] of cases) {

@@ -1,8 +1,7 @@
-import { assertNumber, describeValue, type Rng, SimclrError } from '@simclr/core';
+import { assertBoolean, assertNumber, assertOptionsObject, type Rng } from '@simclr/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormLayer, fuseBatchNorm } from './internal/batch-norm.js';
 import { SeedSource } from './internal/initializers.js';
-import { assertOptionsObject } from './internal/validate.js';
 
 /** Options of {@link projectionHead}. */
 export interface ProjectionHeadOptions {
@@ -40,9 +39,7 @@ export function projectionHead(options: ProjectionHeadOptions): tfl.LayersModel 
   assertNumber(hiddenDim, 'hiddenDim', { min: 1, integer: true });
   assertNumber(outputDim, 'outputDim', { min: 1, integer: true });
   assertNumber(layers, 'layers', { min: 1, integer: true });
-  if (typeof batchNorm !== 'boolean') {
-    throw new SimclrError(`batchNorm must be true or false, got ${describeValue(batchNorm)}`);
-  }
+  assertBoolean(batchNorm, 'batchNorm');
   const seeds = new SeedSource(rng);
   const input = tfl.input({ shape: [inputDim], name: 'h' });
   let x = input;

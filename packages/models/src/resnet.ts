@@ -1,8 +1,16 @@
-import { assertNumber, assertOneOf, describeValue, type Rng, SimclrError } from '@simclr/core';
+import {
+  assertBoolean,
+  assertNumber,
+  assertOneOf,
+  assertOptionsObject,
+  describeValue,
+  type Rng,
+  SimclrError,
+} from '@simclr/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormLayer, fuseBatchNorm } from './internal/batch-norm.js';
 import { SeedSource } from './internal/initializers.js';
-import { assertInputShape, assertOptionsObject } from './internal/validate.js';
+import { assertInputShape } from './internal/validate.js';
 
 /** The ResNet depths of He et al. 2016, as in torchvision. */
 export type ResNetDepth = 18 | 34 | 50 | 101 | 152;
@@ -140,9 +148,7 @@ export function resnet(options: ResNetOptions): tfl.LayersModel {
       `widthMultiplier times 64 must be an integer channel count, got ${describeValue(widthMultiplier)}`,
     );
   }
-  if (typeof zeroInitResidual !== 'boolean') {
-    throw new SimclrError(`zeroInitResidual must be true or false, got ${describeValue(zeroInitResidual)}`);
-  }
+  assertBoolean(zeroInitResidual, 'zeroInitResidual');
   const name = options.name ?? `resnet${depth}`;
 
   const b = new Builder(new SeedSource(rng), zeroInitResidual);

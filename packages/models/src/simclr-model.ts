@@ -1,4 +1,4 @@
-import { assertImageBatch, describeValue, type ImageBatch, SimclrError } from '@simclr/core';
+import { assertBoolean, assertImageBatch, describeValue, type ImageBatch, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fuseBatchNorm } from './internal/batch-norm.js';
@@ -179,9 +179,7 @@ export class SimCLRModel {
       throw new SimclrError(`options must be an object, got ${describeValue(options)}`);
     }
     const { training = false } = options;
-    if (typeof training !== 'boolean') {
-      throw new SimclrError(`training must be true or false, got ${describeValue(training)}`);
-    }
+    assertBoolean(training, 'training');
     return training;
   }
 }

@@ -1,8 +1,8 @@
-import { describeValue, type Rng, SimclrError } from '@simclr/core';
+import { assertOptionsObject, describeValue, type Rng, SimclrError } from '@simclr/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormLayer, fuseBatchNorm } from './internal/batch-norm.js';
 import { SeedSource } from './internal/initializers.js';
-import { assertInputShape, assertOptionsObject } from './internal/validate.js';
+import { assertInputShape } from './internal/validate.js';
 
 /** Options of {@link smallCnn}. */
 export interface SmallCnnOptions {

@@ -165,7 +165,7 @@ describeBackends('resnet', ['cpu', 'wasm', 'webgl'], () => {
         () => resnet({ depth: 18, inputShape: [32, 32, 3], zeroInitResidual: 1 as never }),
         /zeroInitResidual must be true or false/,
       ],
-      [() => resnet(undefined as never), /options must be an object, got undefined/],
+      [() => resnet(undefined as never), /options must be an options object, got undefined/],
     ];
     for (const [call, message] of cases) {
       expect(call).toThrow(SimclrError);

@@ -1,7 +1,7 @@
-import { assertNumber, SimclrError } from '@simclr/core';
+import { assertNumber, assertOptionsObject, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KnnOptions } from '../knn.js';
-import { assertFeatures, assertOptions, readLabels, resolveNumClasses } from './validate.js';
+import { assertFeatures, readLabels, resolveNumClasses } from './validate.js';
 
 const CHUNK_FLOATS = 2 ** 24;
 
@@ -19,7 +19,7 @@ export interface KnnSetup {
 
 /** Checks `options` of `knnEvaluate` (see its `@throws`) and applies the defaults. */
 export async function resolveKnnOptions(options: KnnOptions): Promise<KnnSetup> {
-  assertOptions(options);
+  assertOptionsObject(options);
   const { trainFeatures, testFeatures, k = 200, temperature = 0.1 } = options;
   assertFeatures(trainFeatures, 'trainFeatures');
   assertFeatures(testFeatures, 'testFeatures');

@@ -2,13 +2,6 @@ import { assertDtype, assertFinite, assertRank, describeValue, SimclrError } fro
 import type { Dataset } from '@simclr/data';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Throws unless `options` is a plain object. */
-export function assertOptions(options: unknown, name = 'options'): asserts options is object {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new SimclrError(`${name} must be an object, got ${describeValue(options)}`);
-  }
-}
-
 /** Throws unless `x` is a finite float32 `[N, D]` tensor with N, D >= 1. Reads the tensor back. */
 export function assertFeatures(x: unknown, name: string): asserts x is tf.Tensor2D {
   assertRank(x, 2, name);

@@ -1,11 +1,11 @@
-import { assertNumber, SimclrError } from '@simclr/core';
+import { assertNumber, assertOptionsObject, SimclrError } from '@simclr/core';
 import { resolveWorkerCount } from '@simclr/core/node';
 import type { Dataset } from '@simclr/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type Encoder, encoderModel } from '../encoder.js';
 import type { ExtractFeaturesOptions, Features } from '../extract-features.js';
-import { assertLabelledDataset, assertOptionalFunction, assertOptions } from '../internal/validate.js';
+import { assertLabelledDataset, assertOptionalFunction } from '../internal/validate.js';
 import {
   moduleUrls,
   splitRanges,
@@ -73,7 +73,7 @@ export async function extractFeaturesParallel(
         'a function cannot be sent to a worker thread; use extractFeatures for it',
     );
   }
-  assertOptions(options);
+  assertOptionsObject(options);
   const { batchSize = 256, onProgress } = options;
   assertNumber(batchSize, 'batchSize', { min: 1, integer: true });
   assertOptionalFunction(onProgress, 'onProgress');

@@ -1,7 +1,7 @@
+import { assertOptionsObject } from '@simclr/core';
 import { resolveWorkerCount } from '@simclr/core/node';
 import { resolveKnnOptions } from '../internal/knn-votes.js';
 import { scoreRanks } from '../internal/score-ranks.js';
-import { assertOptions } from '../internal/validate.js';
 import type { KnnOptions, KnnResult } from '../knn.js';
 import { splitRanges, type WorkerOptions, workerBackend, workerThreads } from './worker-options.js';
 import { WorkerPool } from './worker-pool.js';
@@ -25,7 +25,7 @@ export interface KnnParallelOptions extends KnnOptions, WorkerOptions {}
  * integer >= 1, and a worker that fails or exits (naming it; the other workers are terminated).
  */
 export async function knnEvaluateParallel(options: KnnParallelOptions): Promise<KnnResult> {
-  assertOptions(options);
+  assertOptionsObject(options);
   const requested = resolveWorkerCount(options.workers, 'workers');
   const backend = workerBackend(options.backend);
   const setup = await resolveKnnOptions(options);

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { assertNumber, describeValue, SimclrError } from '@simclr/core';
+import { assertBoolean, assertNumber, describeValue, SimclrError } from '@simclr/core';
 import { renderSvg } from '../report/render-svg.js';
 import { type ReportFigureOptions, reportFigures } from '../report/report-figures.js';
 import { type ReportImage, reportHtml } from '../report/report-html.js';
@@ -47,9 +47,7 @@ export async function writeReport(
     throw new SimclrError(`dir must be a non-empty path, got ${describeValue(dir)}`);
   }
   const { png, pngScale = 2, augmentationGrid, ...figureOptions } = options;
-  if (png !== undefined && typeof png !== 'boolean') {
-    throw new SimclrError(`png must be true or false, got ${describeValue(png)}`);
-  }
+  if (png !== undefined) assertBoolean(png, 'png');
   assertNumber(pngScale, 'pngScale', { min: 0, exclusiveMin: true, max: 16 });
   const sharp = await loadSharp();
   if (png === true && sharp === undefined) throw sharpMissing('png: true');

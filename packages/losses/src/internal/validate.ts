@@ -1,4 +1,4 @@
-import { assertDtype, assertFinite, assertRank, describeValue, SimclrError } from '@simclr/core';
+import { assertDtype, assertFinite, assertRank, SimclrError } from '@simclr/core';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 
 /** Throws unless `z` is a finite float32 `[N, D]` batch of embeddings with N >= 2 and D >= 1. */
@@ -26,18 +26,4 @@ export function assertPair(z1: unknown, z2: unknown): asserts z1 is Tensor2D {
   }
   assertEmbeddings(z1, 'z1');
   assertEmbeddings(z2, 'z2');
-}
-
-/** Throws unless `options` is undefined or a plain object. */
-export function assertOptions(options: unknown, name = 'options'): void {
-  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
-    throw new SimclrError(`${name} must be an object, got ${describeValue(options)}`);
-  }
-}
-
-/** Throws unless `value` is a boolean. */
-export function assertBoolean(value: unknown, name: string): asserts value is boolean {
-  if (typeof value !== 'boolean') {
-    throw new SimclrError(`${name} must be true or false, got ${describeValue(value)}`);
-  }
 }

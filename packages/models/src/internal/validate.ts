@@ -16,10 +16,3 @@ export function assertInputShape(
     );
   }
 }
-
-/** Throws unless `options` is a plain object. */
-export function assertOptionsObject(options: unknown, name = 'options'): asserts options is object {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new SimclrError(`${name} must be an object, got ${describeValue(options)}`);
-  }
-}
