@@ -1,5 +1,4 @@
-import { SimclrError } from '@simclr/core';
-import { pretrainConfigSchema } from '@simclr/train';
+import { configError, pretrainConfigSchema } from '@simclr/train';
 import { z } from 'zod';
 
 /** The datasets `simclr` can load by name. */
@@ -65,14 +64,7 @@ export type RunConfig = z.output<typeof runConfigSchema>;
 export function parseRunConfig(input: unknown): RunConfig {
   const result = runConfigSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const messages = result.error.issues.map((issue) => {
-    const path = ['config', ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys')
-      return `${path} has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    const got = 'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
-    return `${path}: ${issue.message}${got}`;
-  });
-  throw new SimclrError(messages.join('; '));
+  throw configError(result.error);
 }
 
 /** The fields of `config` that `pretrain` itself reads. */

@@ -79,7 +79,16 @@ export function parsePretrainConfig(input: unknown): PretrainConfig {
     }
     return config;
   }
-  const messages = result.error.issues.map((issue) => {
+  throw configError(result.error);
+}
+
+/**
+ * A schema's validation issues as one `SimclrError` that names each field by its path under `config`
+ * (`config.optimizer.momentum: Too big: expected number to be <=1, got 1.5`). Shared by every JSON
+ * config built on {@link pretrainConfigSchema}, such as the CLI's run config.
+ */
+export function configError(error: z.ZodError): SimclrError {
+  const messages = error.issues.map((issue) => {
     const path = ['config', ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
       return `${path} has unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
@@ -88,5 +97,5 @@ export function parsePretrainConfig(input: unknown): PretrainConfig {
       'input' in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : '';
     return `${path}: ${issue.message}${received}`;
   });
-  throw new SimclrError(messages.join('; '));
+  return new SimclrError(messages.join('; '));
 }

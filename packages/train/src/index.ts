@@ -8,6 +8,7 @@ export {
 export { type CheckpointFiles, type CheckpointSink, noIntactCheckpoint } from './checkpoint-sink.js';
 export type { Collective } from './collective.js';
 export {
+  configError,
   type PretrainConfig,
   type PretrainConfigInput,
   parsePretrainConfig,
