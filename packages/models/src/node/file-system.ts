@@ -1,31 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeValue, SimclrError } from '@simclr/core';
+import { syncDirectory, writeFileDurable } from '@simclr/core/node';
 import * as tf from '@tensorflow/tfjs-core';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
-
-async function writeDurably(path: string, data: string | Uint8Array): Promise<void> {
-  const file = await open(path, 'w');
-  try {
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-}
-
-/** Makes the directory entries (creations, renames) inside `dir` durable. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -71,8 +52,8 @@ async function save(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io
   const temp = siblingName(dir, 'tmp');
   await mkdir(temp);
   try {
-    await writeDurably(join(temp, WEIGHTS_BIN), weights);
-    await writeDurably(join(temp, MODEL_JSON), JSON.stringify(modelJson));
+    await writeFileDurable(join(temp, WEIGHTS_BIN), weights);
+    await writeFileDurable(join(temp, MODEL_JSON), JSON.stringify(modelJson));
     await syncDirectory(temp);
     if (await exists(dir)) {
       const old = siblingName(dir, 'old');

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimclrError } from '@simclr/core';
-import { ioError } from '@simclr/core/node';
+import { ioError, syncDirectory, writeFileDurable } from '@simclr/core/node';
 
 /** Name of the file that lists every other file of a directory with its size and SHA-256. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -16,30 +16,6 @@ interface Manifest {
   format: 'simclr-checkpoint';
   version: 1;
   files: Record<string, ManifestEntry>;
-}
-
-async function writeDurable(path: string, data: Uint8Array | string): Promise<void> {
-  const fh = await open(path, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function syncDir(path: string): Promise<void> {
-  // Directory fsync makes the rename itself durable; some filesystems refuse it, which is harmless.
-  try {
-    const fh = await open(path, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    /* not supported here */
-  }
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -73,14 +49,14 @@ export async function writeDirAtomic(
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
       const path = join(tmp, name);
       await mkdir(join(path, '..'), { recursive: true });
-      await writeDurable(path, bytes);
+      await writeFileDurable(path, bytes);
       manifest.files[name] = { size: bytes.byteLength, sha256: sha256(bytes) };
     }
-    await writeDurable(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    await syncDir(tmp);
+    await writeFileDurable(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await syncDirectory(tmp);
     await rm(target, { recursive: true, force: true });
     await rename(tmp, target);
-    await syncDir(parent);
+    await syncDirectory(parent);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true }).catch(() => {});
     throw ioError(err, 'write', target);
