@@ -108,6 +108,9 @@ export async function contrastiveUpdate(
   const gathered = (z: tf.Tensor2D) => (collective === undefined ? z : allGatherRows(z, collective));
   const loss: PairLossFn = (z1, z2) => ctx.loss(gathered(z1), gathered(z2), anchorsOf(z1));
   optimizer.setLearningRate(lr);
+  // The forward passes move the batch-norm statistics; a step whose loss is not finite puts them back,
+  // so that nothing of it is applied. They are a few numbers per channel.
+  const statistics = stateVariables.map((v) => tf.keep(tf.clone(v)));
   // Everything the step creates is freed when the scope ends, also when it throws part-way.
   tf.engine().startScope();
   let r: ReturnType<typeof contrastiveGradients> | undefined;
@@ -127,6 +130,9 @@ export async function contrastiveUpdate(
     if (collective !== undefined) lossValue = collective.allReduceSum(new Float32Array([lossValue]))[0]!;
     // With replicas, every one has the same summed loss here, so all take this branch or none.
     if (!Number.isFinite(lossValue)) {
+      stateVariables.forEach((v, i) => {
+        v.assign(statistics[i]!);
+      });
       const source = nonFiniteSource(images, [view1, view2], model, [r.z1, r.z2]);
       return { loss: lossValue, accuracy: Number.NaN, ...(source !== undefined && { source }) };
     }
@@ -145,5 +151,6 @@ export async function contrastiveUpdate(
     // The step's results are kept tensors, which a scope does not free.
     if (r !== undefined) tf.dispose([r.loss, r.z1, r.z2, ...Object.values(r.grads)]);
     tf.engine().endScope();
+    tf.dispose(statistics);
   }
 }

@@ -161,6 +161,9 @@ describeBackends('pretrain', ['cpu', 'wasm', 'webgl'], (backend) => {
     const dataset = c.dataset ? await c.dataset() : await makeDataset(16);
     const model = makeModel();
     c.damage?.(model);
+    const weights = () =>
+      [...model.encoder.weights, ...model.head.weights].map((w) => Array.from(w.read().dataSync()));
+    const before = weights();
     const sink = new MemorySink();
     const augment = c.augment ?? ((images: ImageBatch) => tf.clone(images) as ImageBatch);
     const error = await pretrain(
@@ -171,6 +174,8 @@ describeBackends('pretrain', ['cpu', 'wasm', 'webgl'], (backend) => {
     expect((error as Error).message).toContain(c.says);
     expect((error as Error).message).toMatch(/The update was not applied$/);
     expect(sink.saved).toEqual([]);
+    // No update was applied: every weight and batch-norm statistic is as before (NaN where it was NaN).
+    expect(weights()).toEqual(before);
     model.dispose();
   });
 
