@@ -30,3 +30,14 @@ it('the simclr executable exits with 2 for a usage error and 1 for a failure', a
   expect(failure.code).toBe(1);
   expect(failure.stderr).toContain('holds no model');
 });
+
+it('`pnpm simclr` runs the command from the repository root, building what it needs', async () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const r = await new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile('pnpm', ['--silent', 'simclr', 'pretrain', '--help'], { cwd: root }, (error, stdout) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stdout });
+    });
+  });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^Usage: simclr pretrain \[options\]/);
+}, 300_000);
