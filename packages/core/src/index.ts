@@ -37,3 +37,4 @@ export {
   assertTensor,
   optionsObject,
 } from './validate.js';
+export { setValueChecks, valueChecksEnabled, withValueChecks } from './value-checks.js';

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeValue } from './describe-value.js';
 import { SimclrError } from './errors.js';
 import type { ImageBatch } from './types.js';
+import { valueChecksEnabled } from './value-checks.js';
 
 function isTensor(x: unknown): x is Tensor {
   return x instanceof tf.Tensor;
@@ -41,8 +42,12 @@ export function assertShape(x: Tensor, shape: readonly (number | null)[], name: 
   }
 }
 
-/** Throws if `x` holds a NaN or an infinity. Reads the tensor back (synchronously). */
+/**
+ * Throws if `x` holds a NaN or an infinity. Reads the tensor back (synchronously); skipped while the
+ * value checks are off (`withValueChecks`).
+ */
 export function assertFinite(x: Tensor, name: string): void {
+  if (!valueChecksEnabled()) return;
   const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(x))).dataSync()[0]);
   if (bad) {
     throw new SimclrError(`${name} must be finite, got a tensor that holds NaN or Infinity`, {

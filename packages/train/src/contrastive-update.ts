@@ -1,4 +1,4 @@
-import type { ImageBatch, Rng } from '@simclr/core';
+import { type ImageBatch, type Rng, setValueChecks, valueChecksEnabled } from '@simclr/core';
 import { type AnchorRange, contrastiveAccuracy, marginTriplet, ntLogistic, ntXent } from '@simclr/losses';
 import type { SimCLRModel } from '@simclr/models';
 import * as tf from '@tensorflow/tfjs-core';
@@ -30,9 +30,11 @@ export function lossFunction(config: PretrainConfig['loss']): AnchoredPairLossFn
   })();
   // The losses reject non-finite embeddings with an error, but an error thrown while the gradient tape
   // records leaks the tensors it saved for the backward pass. A diverged model gets a NaN loss instead,
-  // which the step reports without applying the update.
+  // which the step reports without applying the update. With the value checks off (as in `pretrain`'s
+  // steps) the losses do not look, and the NaN flows into the loss by itself.
   return (z1, z2, anchors) => {
-    const finite = tf.tidy(() => tf.all(tf.isFinite(tf.concat([z1, z2]))).dataSync()[0] === 1);
+    const finite =
+      !valueChecksEnabled() || tf.tidy(() => tf.all(tf.isFinite(tf.concat([z1, z2]))).dataSync()[0] === 1);
     return finite ? loss(z1, z2, anchors) : (tf.mul(tf.add(tf.sum(z1), tf.sum(z2)), Number.NaN) as tf.Scalar);
   };
 }
@@ -113,6 +115,9 @@ export async function contrastiveUpdate(
   const statistics = stateVariables.map((v) => tf.keep(tf.clone(v)));
   // Everything the step creates is freed when the scope ends, also when it throws part-way.
   tf.engine().startScope();
+  // One read-back per step, of the loss and the accuracy together: the per-call value checks of the
+  // augmentations and losses would each sync with the backend (a GPU round trip on webgl).
+  const checks = setValueChecks(false);
   let r: ReturnType<typeof contrastiveGradients> | undefined;
   try {
     const view1 = augment(images, rng);
@@ -126,8 +131,11 @@ export async function contrastiveUpdate(
       stateVariables,
       ...(ctx.chunkSize !== undefined && { chunkSize: ctx.chunkSize }),
     });
-    let lossValue = (await r.loss.data())[0]!;
-    if (collective !== undefined) lossValue = collective.allReduceSum(new Float32Array([lossValue]))[0]!;
+    const anchors = anchorsOf(r.z1);
+    const accuracyTensor = contrastiveAccuracy(gathered(r.z1), gathered(r.z2), anchors && { anchors });
+    let values = (await tf.stack([r.loss, accuracyTensor]).data()) as Float32Array;
+    if (collective !== undefined) values = collective.allReduceSum(values);
+    const lossValue = values[0]!;
     // With replicas, every one has the same summed loss here, so all take this branch or none.
     if (!Number.isFinite(lossValue)) {
       stateVariables.forEach((v, i) => {
@@ -136,11 +144,7 @@ export async function contrastiveUpdate(
       const source = nonFiniteSource(images, [view1, view2], model, [r.z1, r.z2]);
       return { loss: lossValue, accuracy: Number.NaN, ...(source !== undefined && { source }) };
     }
-    const anchors = anchorsOf(r.z1);
-    let accuracy = (
-      await contrastiveAccuracy(gathered(r.z1), gathered(r.z2), anchors && { anchors }).data()
-    )[0]!;
-    if (collective !== undefined) accuracy = collective.allReduceSum(new Float32Array([accuracy]))[0]!;
+    const accuracy = values[1]!;
     if (collective !== undefined) {
       r.grads = allReduceGradients(r.grads, collective);
       if (ctx.globalBatchNorm !== true) averageVariables(stateVariables, collective);
@@ -149,6 +153,7 @@ export async function contrastiveUpdate(
     return { loss: lossValue, accuracy };
   } finally {
     // The step's results are kept tensors, which a scope does not free.
+    setValueChecks(checks);
     if (r !== undefined) tf.dispose([r.loss, r.z1, r.z2, ...Object.values(r.grads)]);
     tf.engine().endScope();
     tf.dispose(statistics);

@@ -1,3 +1,4 @@
+import { simclrAugment } from '@simclr/augment';
 import { type ImageBatch, type Rng, SimclrError } from '@simclr/core';
 import { createDataset, type Dataset } from '@simclr/data';
 import type { SimCLRModel } from '@simclr/models';
@@ -176,6 +177,41 @@ describeBackends('pretrain', ['cpu', 'wasm', 'webgl'], (backend) => {
     expect(sink.saved).toEqual([]);
     // No update was applied: every weight and batch-norm statistic is as before (NaN where it was NaN).
     expect(weights()).toEqual(before);
+    model.dispose();
+  });
+
+  it('reads values back from the backend once per step (the loss and accuracy together)', async () => {
+    const dataset = await makeDataset(16);
+    const model = makeModel();
+    // Reads of tensors' values (`data()`, `dataSync()`), not the host backends' kernels reading their own
+    // memory: on webgl each of these is a GPU round trip.
+    const engineBackend = tf.engine() as unknown as Record<'read' | 'readSync', (...a: unknown[]) => unknown>;
+    const original = { read: engineBackend.read, readSync: engineBackend.readSync };
+    let reads = 0;
+    let steps = 0;
+    for (const name of ['read', 'readSync'] as const) {
+      engineBackend[name] = function (this: unknown, ...args: unknown[]) {
+        reads++;
+        return original[name].apply(this, args);
+      };
+    }
+    try {
+      await pretrain(
+        { ...config, epochs: 1 },
+        {
+          model,
+          dataset,
+          augment: simclrAugment({ size: 8, strength: 0.5, blur: false }),
+          onStep: () => {
+            steps++;
+          },
+        },
+      );
+    } finally {
+      Object.assign(engineBackend, original);
+    }
+    expect(steps).toBe(2);
+    expect(reads).toBe(steps);
     model.dispose();
   });
 
