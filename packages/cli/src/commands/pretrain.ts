@@ -13,50 +13,115 @@ import { loadDataset } from '../load-dataset.js';
 import { MetricsLog } from '../metrics-log.js';
 import { createProgress } from '../progress.js';
 import { checkResumeSettings, withFlags } from '../resume-check.js';
-import { DATASETS, MODELS, parseRunConfig, type RunConfig, trainingPart } from '../run-config.js';
+import {
+  BACKENDS,
+  CLI_DEFAULTS,
+  DATASETS,
+  MODELS,
+  parseRunConfig,
+  RUN_DEFAULTS,
+  type RunConfig,
+  trainingPart,
+} from '../run-config.js';
 import { UsageError } from '../usage-error.js';
 import { assertWritableDir } from '../writable.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   config: { type: 'string', short: 'c', value: 'FILE', help: 'JSON run config; flags override its fields' },
-  dataset: { type: 'string', value: 'NAME', help: `${DATASETS.join(' | ')} (default fashion-mnist)` },
+  dataset: {
+    type: 'string',
+    value: 'NAME',
+    help: `${DATASETS.join(' | ')} (default ${RUN_DEFAULTS.dataset})`,
+  },
   data: { type: 'string', value: 'DIR', help: 'dataset directory (default: system copy, else download)' },
-  split: { type: 'string', value: 'NAME', help: 'train | test | unlabeled (default train)' },
+  split: { type: 'string', value: 'NAME', help: `train | test | unlabeled (default ${RUN_DEFAULTS.split})` },
   limit: { type: 'string', value: 'N', help: 'use the first N examples only' },
   'image-size': {
     type: 'string',
     value: 'N',
-    help: 'image side for image-folder and synthetic (default 32)',
+    help: `image side for image-folder and synthetic (default ${RUN_DEFAULTS.imageSize})`,
   },
-  model: { type: 'string', short: 'm', value: 'NAME', help: `${MODELS.join(' | ')} (default small-cnn)` },
-  stem: { type: 'string', value: 'NAME', help: 'cifar | imagenet ResNet stem (default cifar)' },
-  width: { type: 'string', value: 'X', help: 'ResNet width multiplier (default 1)' },
-  'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images per step (default 256)' },
+  model: {
+    type: 'string',
+    short: 'm',
+    value: 'NAME',
+    help: `${MODELS.join(' | ')} (default ${RUN_DEFAULTS.model})`,
+  },
+  stem: {
+    type: 'string',
+    value: 'NAME',
+    help: `cifar | imagenet ResNet stem (default ${RUN_DEFAULTS.stem})`,
+  },
+  width: { type: 'string', value: 'X', help: `ResNet width multiplier (default ${RUN_DEFAULTS.width})` },
+  'batch-size': {
+    type: 'string',
+    short: 'b',
+    value: 'N',
+    help: `images per step (default ${RUN_DEFAULTS.batchSize})`,
+  },
   'chunk-size': { type: 'string', value: 'N', help: 'backpropagate in chunks of N images (gradient cache)' },
-  epochs: { type: 'string', short: 'e', value: 'N', help: 'passes over the data (default 10)' },
-  optimizer: { type: 'string', value: 'NAME', help: 'lars | sgd | adamw | adam (default lars)' },
-  lr: { type: 'string', value: 'X', help: 'base learning rate before batch scaling (default 0.3)' },
+  epochs: {
+    type: 'string',
+    short: 'e',
+    value: 'N',
+    help: `passes over the data (default ${RUN_DEFAULTS.epochs})`,
+  },
+  optimizer: {
+    type: 'string',
+    value: 'NAME',
+    help: `lars | sgd | adamw | adam (default ${RUN_DEFAULTS.optimizer.name})`,
+  },
+  lr: {
+    type: 'string',
+    value: 'X',
+    help: `base learning rate before batch scaling (default ${RUN_DEFAULTS.optimizer.baseLearningRate})`,
+  },
   'lr-scaling': { type: 'string', value: 'RULE', help: 'linear (base·B/256) | sqrt (base·√B) | none' },
-  'warmup-epochs': { type: 'string', value: 'N', help: 'linear warm-up length (default 10, at most half)' },
-  'weight-decay': { type: 'string', value: 'X', help: 'weight decay (default 1e-6)' },
-  temperature: { type: 'string', short: 't', value: 'X', help: 'NT-Xent temperature (default 0.5)' },
-  strength: { type: 'string', value: 'X', help: 'colour distortion strength (default 0.5)' },
+  'warmup-epochs': {
+    type: 'string',
+    value: 'N',
+    help: `linear warm-up length (default ${RUN_DEFAULTS.optimizer.warmupEpochs}, at most half)`,
+  },
+  'weight-decay': {
+    type: 'string',
+    value: 'X',
+    help: `weight decay (default ${RUN_DEFAULTS.optimizer.weightDecay})`,
+  },
+  temperature: {
+    type: 'string',
+    short: 't',
+    value: 'X',
+    help: `NT-Xent temperature (default ${RUN_DEFAULTS.loss.temperature})`,
+  },
+  strength: {
+    type: 'string',
+    value: 'X',
+    help: `colour distortion strength (default ${RUN_DEFAULTS.strength})`,
+  },
   blur: { type: 'boolean', help: 'add the Gaussian blur to the augmentation' },
-  seed: { type: 'string', value: 'N', help: 'seed of every random choice (default 0)' },
-  backend: { type: 'string', value: 'NAME', help: 'auto | tensorflow | native | wasm | cpu (default auto)' },
+  seed: { type: 'string', value: 'N', help: `seed of every random choice (default ${RUN_DEFAULTS.seed})` },
+  backend: {
+    type: 'string',
+    value: 'NAME',
+    help: `${BACKENDS.join(' | ')} (default ${RUN_DEFAULTS.backend})`,
+  },
   workers: {
     type: 'string',
     value: 'N',
     help: 'train data-parallel on N worker threads, or auto (one per core; default 1)',
   },
   'global-bn': { type: 'boolean', help: 'with workers: batch norm over the whole batch (global BN)' },
-  out: { type: 'string', short: 'o', value: 'DIR', help: 'run directory (default runs/simclr)' },
+  out: { type: 'string', short: 'o', value: 'DIR', help: `run directory (default ${RUN_DEFAULTS.out})` },
   resume: {
     type: 'string',
     value: 'MODE',
     help: 'auto (continue from the newest checkpoint, same settings) | never (refuse to replace one) | restart (replace the run)',
   },
-  'checkpoint-every': { type: 'string', value: 'N', help: 'checkpoint every N steps (default 100)' },
+  'checkpoint-every': {
+    type: 'string',
+    value: 'N',
+    help: `checkpoint every N steps (default ${RUN_DEFAULTS.checkpointEvery})`,
+  },
   quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
 };
 
@@ -94,7 +159,7 @@ export async function resolveRunConfig(
   const set = (target: Record<string, unknown>, key: string, value: unknown) => {
     if (value !== undefined) target[key] = value;
   };
-  const merged: Record<string, unknown> = { epochs: 10, batchSize: 256, ...file };
+  const merged: Record<string, unknown> = { ...CLI_DEFAULTS, ...file };
   set(merged, 'dataset', str('dataset'));
   set(merged, 'data', str('data'));
   set(merged, 'split', str('split'));
