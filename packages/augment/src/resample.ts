@@ -41,12 +41,18 @@ function axisTaps(start: number, length: number, outLength: number, mirror: bool
   }
 }
 
+/** The taps of every output row and column of a batch's crops. */
+interface AxisTaps {
+  rows: Taps;
+  cols: Taps;
+}
+
 function allTaps(
   boxes: readonly PixelBox[],
   mirror: ArrayLike<number>,
   outH: number,
   outW: number,
-): { rows: Taps; cols: Taps } {
+): AxisTaps {
   const n = boxes.length;
   const make = (len: number): Taps => ({
     i0: new Int32Array(len),
@@ -64,15 +70,8 @@ function allTaps(
 }
 
 /** The same resampling as batched gathers, for backends whose gathers are cheap (webgl, tensorflow). */
-function resampleOnDevice(
-  images: Tensor4D,
-  boxes: readonly PixelBox[],
-  mirror: ArrayLike<number>,
-  outH: number,
-  outW: number,
-): Batch {
+function resampleOnDevice(images: Tensor4D, { rows, cols }: AxisTaps, outH: number, outW: number): Batch {
   const [n, h, w, c] = images.shape;
-  const { rows, cols } = allTaps(boxes, mirror, outH, outW);
   const offset = (taps: Taps, key: 'i0' | 'i1', per: number, stride: number) =>
     tf.tensor1d(
       taps[key].map((v, k) => Math.floor(k / per) * stride + v),
@@ -98,14 +97,7 @@ function tapsTensor(taps: Taps): tf.Tensor2D {
 }
 
 /** The crop as one kernel call on the tensors where they are. */
-function resampleByKernel(
-  images: Tensor4D,
-  boxes: readonly PixelBox[],
-  mirror: ArrayLike<number>,
-  outH: number,
-  outW: number,
-): Batch {
-  const { rows, cols } = allTaps(boxes, mirror, outH, outW);
+function resampleByKernel(images: Tensor4D, { rows, cols }: AxisTaps): Batch {
   const x = tf.engine().runKernel(CropResize, { x: images, rows: tapsTensor(rows), cols: tapsTensor(cols) });
   return { layout: 'NHWC', x: x as Tensor4D };
 }
@@ -127,11 +119,8 @@ export function cropResize(
   path: 'auto' | 'device' = 'auto',
 ): Batch {
   const images = toNHWC(batch);
-  return (path === 'auto' && hasKernel(CropResize) ? resampleByKernel : resampleOnDevice)(
-    images,
-    boxes,
-    mirror,
-    outH,
-    outW,
-  );
+  const taps = allTaps(boxes, mirror, outH, outW);
+  return path === 'auto' && hasKernel(CropResize)
+    ? resampleByKernel(images, taps)
+    : resampleOnDevice(images, taps, outH, outW);
 }
