@@ -2,7 +2,15 @@
 // each one alone (with only the @simclr packages it depends on) into a fresh project with plain npm and
 // runs the first example of its README there, as a user would meet it.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,6 +48,16 @@ for (const p of packages) {
   );
 }
 
+/** What every test project installs next to the tarballs, as a user of tfjs would. */
+const userInstallVersions = {
+  '@tensorflow/tfjs-core': '4.22.0',
+  '@tensorflow/tfjs-layers': '4.22.0',
+  '@tensorflow/tfjs-backend-cpu': '4.22.0',
+  '@tensorflow/tfjs-backend-wasm': '4.22.0',
+  tsx: '4',
+};
+const userInstalls = Object.keys(userInstallVersions);
+
 /** The @simclr packages `name` needs at run time, itself included. */
 function closure(name, seen = new Set()) {
   if (seen.has(name)) return seen;
@@ -60,7 +78,16 @@ let failed = false;
 for (const p of selected) {
   const name = p.json.name;
   const tgz = tarballOf.get(name);
-  const row = { name, publint: 'ok', attw: 'ok', install: 'ok', example: 'ok', installed: [] };
+  const row = {
+    name,
+    publint: 'ok',
+    attw: 'ok',
+    install: 'ok',
+    example: 'ok',
+    optional: 'ok',
+    installed: [],
+    without: [],
+  };
   try {
     run('npx', ['publint', '--strict', tgz], root);
   } catch (e) {
@@ -90,15 +117,22 @@ for (const p of selected) {
         '--no-fund',
         '--loglevel=error',
         ...tarballs,
-        '@tensorflow/tfjs-core@4.22.0',
-        '@tensorflow/tfjs-layers@4.22.0',
-        '@tensorflow/tfjs-backend-cpu@4.22.0',
-        '@tensorflow/tfjs-backend-wasm@4.22.0',
-        'tsx@4',
+        ...userInstalls.map((dep) => `${dep}@${userInstallVersions[dep]}`),
       ],
       project,
       { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
     );
+    // Optional peers (sharp, the report's vega stack, …) must stay out of a plain install: a user who
+    // does not import the feature does not download it.
+    const optionalPeers = Object.entries(p.json.peerDependenciesMeta ?? {})
+      .filter(([dep, meta]) => meta.optional && !userInstalls.includes(dep))
+      .map(([dep]) => dep);
+    for (const dep of optionalPeers) {
+      if (existsSync(join(project, 'node_modules', dep))) {
+        row.optional = 'FAIL';
+        console.error(`${name}: optional peer dependency ${dep} was installed`);
+      } else row.without.push(dep);
+    }
     const { lang, code } = firstExample(readFileSync(join(p.dir, 'README.md'), 'utf8'));
     if (lang === 'sh') {
       writeFileSync(join(project, 'example.sh'), code);
@@ -116,7 +150,7 @@ for (const p of selected) {
   failed ||= Object.values(row).includes('FAIL');
   results.push(row);
   console.log(
-    `${name.padEnd(18)} publint ${row.publint}  attw ${row.attw}  npm install ${row.install}  README example ${row.example}  (installed alone with: ${row.installed.join(', ')})`,
+    `${name.padEnd(18)} publint ${row.publint}  attw ${row.attw}  npm install ${row.install}  README example ${row.example}  optional peers ${row.optional}  (installed alone with: ${row.installed.join(', ')}${row.without.length > 0 ? `; without: ${row.without.join(', ')}` : ''})`,
   );
 }
 rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import type { ResultRow } from '@simclr/eval';
+import type { ResultRow } from '@simclr/eval/report';
 
 const pct = (v: number | undefined) => (v === undefined ? '     -' : `${(100 * v).toFixed(1).padStart(5)}%`);
 

@@ -1,4 +1,4 @@
-import type { ResultRow } from '@simclr/eval';
+import type { ResultRow } from '@simclr/eval/report';
 import type { EvalKindName } from './eval-kind.js';
 
 /** What `simclr eval <kind>` writes to `eval-<kind>.json` and prints with `--json`. */

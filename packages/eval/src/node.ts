@@ -5,4 +5,3 @@ export {
 } from './node/extract-features-parallel.js';
 export { type KnnParallelOptions, knnEvaluateParallel } from './node/knn-evaluate-parallel.js';
 export type { WorkerOptions } from './node/worker-options.js';
-export { type WriteReportOptions, type WrittenReport, writeReport } from './node/write-report.js';

@@ -11,7 +11,7 @@ import {
   reportHtml,
   type StepRecord,
   umapProjection,
-} from '@simclr/eval';
+} from '@simclr/eval/report';
 import { describe, expect, it } from 'vitest';
 
 function history(steps: number): StepRecord[] {
