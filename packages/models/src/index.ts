@@ -10,3 +10,16 @@ export {
 } from './simclr-model.js';
 export { type SmallCnnOptions, smallCnn } from './small-cnn.js';
 export { isBatchNormOrBias } from './weight-names.js';
+export {
+  allocateWeightData,
+  elementCount,
+  type StateDict,
+  toFloat32,
+  WEIGHT_DTYPE_SIZE,
+  WEIGHT_DTYPES,
+  type WeightData,
+  type WeightDataTypes,
+  type WeightDtype,
+  type WeightTensor,
+  weightTensor,
+} from './weights/state-dict.js';
