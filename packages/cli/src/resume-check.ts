@@ -15,6 +15,7 @@ const FLAGS: Record<string, string> = {
   'optimizer.lrScaling': '--lr-scaling',
   'optimizer.warmupEpochs': '--warmup-epochs',
   'optimizer.weightDecay': '--weight-decay',
+  'loss.name': '--loss',
   'loss.temperature': '--temperature',
   checkpointEvery: '--checkpoint-every',
   datasetSize: '--dataset / --limit (the number of images)',

@@ -55,9 +55,22 @@ describe('simclr pretrain --workers', () => {
       '--workers=3',
       '--batch-size (16) must be a multiple of --workers (3): each worker takes an equal share',
     ],
-  ])('%s is a usage error', async (flag, message) => {
-    const r = await runCli(...PRETRAIN, flag, `--out=${join(tmp, 'bad')}`, '--quiet');
+    ['--loss=sup-con --workers=2', '--loss sup-con trains on one worker: use --workers 1, got 2'],
+    ['--loss=bogus', 'config.loss.name'],
+  ])('%s is a usage error', async (flags, message) => {
+    const r = await runCli(...PRETRAIN, ...flags.split(' '), `--out=${join(tmp, 'bad')}`, '--quiet');
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
+  });
+
+  it('--loss sup-con trains on the labels with its own temperature default', async () => {
+    const out = join(tmp, 'supcon');
+    const r = await runCli(...PRETRAIN, '--loss=sup-con', '--workers=1', `--out=${out}`, '--quiet');
+    expect(r.code, r.err).toBe(0);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ loss: { name: 'sup-con', temperature: 0.1 } });
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as PretrainSummary;
+    expect(summary).toMatchObject({ status: 'completed', steps: 6 });
+    expect(Number.isFinite(summary.finalLoss)).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ export {
   fineTune,
 } from './fine-tune.js';
 export { type KnnOptions, type KnnResult, knnEvaluate } from './knn.js';
+export { KNN_DEFAULTS } from './knn-defaults.js';
 export { type KnnMonitor, type KnnMonitorOptions, type KnnRecord, knnMonitor } from './knn-monitor.js';
 export {
   type LabelledFeatures,

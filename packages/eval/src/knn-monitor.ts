@@ -3,6 +3,7 @@ import type { Dataset } from '@simclr/data';
 import { type Encoder, encoderModel } from './encoder.js';
 import { extractFeatures } from './extract-features.js';
 import { knnEvaluate } from './knn.js';
+import { KNN_DEFAULTS } from './knn-defaults.js';
 
 /** Options of {@link knnMonitor}. */
 export interface KnnMonitorOptions {
@@ -67,7 +68,15 @@ function checkDataset(dataset: unknown, name: string): asserts dataset is Datase
  */
 export function knnMonitor(options: KnnMonitorOptions): KnnMonitor {
   assertOptionsObject(options);
-  const { encoder, train, test, every = 1, k = 200, temperature = 0.1, batchSize = 256 } = options;
+  const {
+    encoder,
+    train,
+    test,
+    every = 1,
+    k = KNN_DEFAULTS.k,
+    temperature = KNN_DEFAULTS.temperature,
+    batchSize = 256,
+  } = options;
   encoderModel(encoder);
   checkDataset(train, 'train');
   checkDataset(test, 'test');

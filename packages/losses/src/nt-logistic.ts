@@ -4,10 +4,11 @@ import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/ancho
 import { perAnchorMean, semiHardMask } from './internal/negatives.js';
 import { pairLogits } from './internal/pair-logits.js';
 import { assertPair } from './internal/validate.js';
+import { NT_XENT_TEMPERATURE } from './temperature.js';
 
 /** Options of {@link ntLogistic}. */
 export interface NtLogisticOptions {
-  /** Temperature τ that divides the similarities; must be > 0. Default: 0.1 (the NT-Xent default; the paper tunes τ per loss). */
+  /** Temperature τ that divides the similarities; must be > 0. Default: {@link NT_XENT_TEMPERATURE} (0.5; the paper tunes τ per loss). */
   temperature?: number;
   /** L2-normalise each embedding first, as the paper does for every loss it compares. Default: true. */
   normalize?: boolean;
@@ -33,7 +34,7 @@ export interface NtLogisticOptions {
  */
 export function ntLogistic(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtLogisticOptions = {}): tf.Scalar {
   optionsObject(options);
-  const { temperature = 0.1, normalize = true, semiHard = false, anchors } = options;
+  const { temperature = NT_XENT_TEMPERATURE, normalize = true, semiHard = false, anchors } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');
   assertBoolean(semiHard, 'semiHard');

@@ -4,10 +4,11 @@ import { type AnchorRange, assertAnchors, reduceAnchors } from './internal/ancho
 import { log1p } from './internal/log1p.js';
 import { pairLogits } from './internal/pair-logits.js';
 import { assertPair } from './internal/validate.js';
+import { NT_XENT_TEMPERATURE } from './temperature.js';
 
 /** Options of {@link ntXent}. */
 export interface NtXentOptions {
-  /** Temperature τ that divides the similarities; must be > 0. Default: 0.1. */
+  /** Temperature τ that divides the similarities; must be > 0. Default: {@link NT_XENT_TEMPERATURE} (0.5). */
   temperature?: number;
   /** L2-normalise each embedding first, so similarities are cosines (the paper's `sim`). Default: true. */
   normalize?: boolean;
@@ -39,7 +40,7 @@ export interface NtXentOptions {
  */
 export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
   optionsObject(options);
-  const { temperature = 0.1, normalize = true, anchors } = options;
+  const { temperature = NT_XENT_TEMPERATURE, normalize = true, anchors } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');
   assertPair(z1, z2);

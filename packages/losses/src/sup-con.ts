@@ -5,15 +5,17 @@ import {
   assertRank,
   optionsObject,
   SimclrError,
+  valueChecksEnabled,
 } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { maskedLogSumExp } from './internal/masked-log-sum-exp.js';
 import { l2Normalize } from './internal/normalize.js';
 import { assertEmbeddings } from './internal/validate.js';
+import { SUP_CON_TEMPERATURE } from './temperature.js';
 
 /** Options of {@link supCon}. */
 export interface SupConOptions {
-  /** Temperature τ that divides the similarities; must be > 0. Default: 0.1. */
+  /** Temperature τ that divides the similarities; must be > 0. Default: {@link SUP_CON_TEMPERATURE} (0.1). */
   temperature?: number;
   /** L2-normalise each embedding first, so similarities are cosines. Default: true. */
   normalize?: boolean;
@@ -35,7 +37,7 @@ export interface SupConOptions {
  */
 export function supCon(z: tf.Tensor2D, labels: tf.Tensor1D, options: SupConOptions = {}): tf.Scalar {
   optionsObject(options);
-  const { temperature = 0.1, normalize = true } = options;
+  const { temperature = SUP_CON_TEMPERATURE, normalize = true } = options;
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   assertBoolean(normalize, 'normalize');
   assertEmbeddings(z, 'z');
@@ -45,10 +47,11 @@ export function supCon(z: tf.Tensor2D, labels: tf.Tensor1D, options: SupConOptio
   if (labels.shape[0] !== m) {
     throw new SimclrError(`labels must hold one label per row of z (${m}), got ${labels.shape[0]} labels`);
   }
-  const values = labels.dataSync();
-  if (new Set(values).size === m) {
+  // A read-back of the labels: skipped with the value checks off (`withValueChecks`), as in pretraining,
+  // where both views of an image share its label.
+  if (valueChecksEnabled() && new Set(labels.dataSync()).size === m) {
     throw new SimclrError(
-      'labels must give at least one anchor a positive (two equal labels), got all distinct',
+      'supCon: labels must give at least one anchor a positive (two equal labels), got all distinct',
     );
   }
   return tf.tidy(() => {

@@ -1,4 +1,5 @@
 import { SimclrError } from '@simclr/core';
+import { NT_XENT_TEMPERATURE, SUP_CON_TEMPERATURE } from '@simclr/losses';
 import { z } from 'zod';
 
 const positiveInt = z.int().min(1);
@@ -21,15 +22,30 @@ export const optimizerConfigSchema = z.strictObject({
   warmupEpochs: z.number().min(0).default(10),
 });
 
-/** Loss settings of a pretraining run. */
-export const lossConfigSchema = z.strictObject({
-  /** `nt-xent` (the paper's), `nt-logistic` or `margin-triplet`. Default 'nt-xent'. */
-  name: z.enum(['nt-xent', 'nt-logistic', 'margin-triplet']).default('nt-xent'),
-  /** Temperature τ of nt-xent and nt-logistic. Default 0.5 (the paper's CIFAR-10 setting). */
-  temperature: z.number().positive().default(0.5),
-  /** Margin of margin-triplet. Default 1. */
-  margin: z.number().positive().default(1),
-});
+/** The losses a config can name; `custom` means the function passed as `pretrain`'s `loss`. */
+export const LOSS_NAMES = ['nt-xent', 'nt-logistic', 'margin-triplet', 'sup-con', 'custom'] as const;
+
+/**
+ * Loss settings of a pretraining run. The temperature defaults to the named loss's own default, taken from
+ * `@simclr/losses` (`NT_XENT_TEMPERATURE` 0.5, `SUP_CON_TEMPERATURE` 0.1), so the two never disagree.
+ */
+export const lossConfigSchema = z
+  .strictObject({
+    /**
+     * `nt-xent` (the paper's), `nt-logistic`, `margin-triplet`, `sup-con` (supervised contrastive, Khosla
+     * et al. 2020: the views of same-label images are positives too; needs a labelled dataset) or `custom`
+     * (the `loss` function given to `pretrain`). Default 'nt-xent'.
+     */
+    name: z.enum(LOSS_NAMES).default('nt-xent'),
+    /** Temperature τ of nt-xent, nt-logistic and sup-con. Default: the loss's own (0.5; sup-con 0.1). */
+    temperature: z.number().positive().optional(),
+    /** Margin of margin-triplet. Default 1. */
+    margin: z.number().positive().default(1),
+  })
+  .transform(({ temperature, ...rest }) => ({
+    ...rest,
+    temperature: temperature ?? (rest.name === 'sup-con' ? SUP_CON_TEMPERATURE : NT_XENT_TEMPERATURE),
+  }));
 
 /** Everything a pretraining run needs that can be written to JSON (a config file, a checkpoint). */
 export const pretrainConfigSchema = z.strictObject({

@@ -1,5 +1,12 @@
-import { type ImageBatch, type Rng, setValueChecks, valueChecksEnabled } from '@simclr/core';
-import { type AnchorRange, contrastiveAccuracy, marginTriplet, ntLogistic, ntXent } from '@simclr/losses';
+import { type ImageBatch, type Rng, SimclrError, setValueChecks, valueChecksEnabled } from '@simclr/core';
+import {
+  type AnchorRange,
+  contrastiveAccuracy,
+  marginTriplet,
+  ntLogistic,
+  ntXent,
+  supCon,
+} from '@simclr/losses';
 import type { SimCLRModel } from '@simclr/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Collective } from './collective.js';
@@ -12,11 +19,46 @@ import { allReduceGradients, averageVariables } from './replica-sync.js';
 /** A batched augmentation, e.g. `simclrAugment(...)` from `@simclr/augment`. */
 export type AugmentFn = (images: ImageBatch, rng: Rng) => ImageBatch;
 
-/** A pair loss over the anchors of images `anchors` (default all), as `ntXent`'s `anchors` option. */
-export type AnchoredPairLossFn = (z1: tf.Tensor2D, z2: tf.Tensor2D, anchors?: AnchorRange) => tf.Scalar;
+/**
+ * A contrastive loss of your own for `pretrain`: the projections `z1`, `z2` `[N, D]` of the two views of
+ * the batch's N images (row i of each from image i) and, when the dataset is labelled, the images' int32
+ * labels `[N]`. It returns a scalar that the gradient tape can differentiate, e.g.
+ * `(z1, z2) => ntXent(z1, z2, { temperature: 0.2 })`.
+ */
+export type ContrastiveLossFn = (
+  z1: tf.Tensor2D,
+  z2: tf.Tensor2D,
+  labels: tf.Tensor1D | undefined,
+) => tf.Scalar;
 
-/** The configured pair loss, NaN (instead of an error) on non-finite embeddings. */
-export function lossFunction(config: PretrainConfig['loss']): AnchoredPairLossFn {
+/**
+ * A pair loss over the anchors of images `anchors` (default all), as `ntXent`'s `anchors` option, with the
+ * batch's labels for the losses that use them.
+ */
+export type AnchoredPairLossFn = (
+  z1: tf.Tensor2D,
+  z2: tf.Tensor2D,
+  anchors?: AnchorRange,
+  labels?: tf.Tensor1D,
+) => tf.Scalar;
+
+/** Whether the named loss can run split over replicas (its terms restricted to a range of anchors). */
+export function lossSupportsReplicas(name: PretrainConfig['loss']['name']): boolean {
+  return name === 'nt-xent' || name === 'nt-logistic' || name === 'margin-triplet';
+}
+
+/**
+ * The configured pair loss, NaN (instead of an error) on non-finite embeddings. `custom` is the loss for
+ * `config.name === 'custom'`.
+ */
+export function lossFunction(config: PretrainConfig['loss'], custom?: ContrastiveLossFn): AnchoredPairLossFn {
+  const wholeBatchOnly = (anchors?: AnchorRange) => {
+    if (anchors !== undefined) {
+      throw new SimclrError(`the '${config.name}' loss cannot be split over replicas`, {
+        code: 'unavailable',
+      });
+    }
+  };
   const loss: AnchoredPairLossFn = (() => {
     const range = (anchors?: AnchorRange) => (anchors === undefined ? {} : { anchors });
     switch (config.name) {
@@ -26,16 +68,41 @@ export function lossFunction(config: PretrainConfig['loss']): AnchoredPairLossFn
         return (z1, z2, a) => ntLogistic(z1, z2, { temperature: config.temperature, ...range(a) });
       case 'margin-triplet':
         return (z1, z2, a) => marginTriplet(z1, z2, { margin: config.margin, ...range(a) });
+      case 'sup-con':
+        return (z1, z2, a, labels) => {
+          wholeBatchOnly(a);
+          if (labels === undefined) {
+            throw new SimclrError("the 'sup-con' loss needs the batch's labels (a labelled dataset)", {
+              code: 'invalid-argument',
+            });
+          }
+          // Both views of an image share its label, so every anchor has at least its other view as a positive.
+          return supCon(tf.concat([z1, z2]), tf.concat([labels, labels]), {
+            temperature: config.temperature,
+          });
+        };
+      case 'custom':
+        if (custom === undefined) {
+          throw new SimclrError("config.loss.name 'custom' needs a loss function (pretrain's `loss`)", {
+            code: 'invalid-argument',
+          });
+        }
+        return (z1, z2, a, labels) => {
+          wholeBatchOnly(a);
+          return custom(z1, z2, labels);
+        };
     }
   })();
   // The losses reject non-finite embeddings with an error, but an error thrown while the gradient tape
   // records leaks the tensors it saved for the backward pass. A diverged model gets a NaN loss instead,
   // which the step reports without applying the update. With the value checks off (as in `pretrain`'s
   // steps) the losses do not look, and the NaN flows into the loss by itself.
-  return (z1, z2, anchors) => {
+  return (z1, z2, anchors, labels) => {
     const finite =
       !valueChecksEnabled() || tf.tidy(() => tf.all(tf.isFinite(tf.concat([z1, z2]))).dataSync()[0] === 1);
-    return finite ? loss(z1, z2, anchors) : (tf.mul(tf.add(tf.sum(z1), tf.sum(z2)), Number.NaN) as tf.Scalar);
+    return finite
+      ? loss(z1, z2, anchors, labels)
+      : (tf.mul(tf.add(tf.sum(z1), tf.sum(z2)), Number.NaN) as tf.Scalar);
   };
 }
 
@@ -89,13 +156,14 @@ function nonFiniteSource(
 /**
  * One SimCLR update: two augmented views of `images`, the loss over all views (of every replica), the
  * gradients (summed over replicas), the optimizer step at rate `lr`. Nothing is applied when the loss is
- * not finite. Leaves the tensor count unchanged.
+ * not finite. Leaves the tensor count unchanged. `labels` go to the losses that use them.
  */
 export async function contrastiveUpdate(
   ctx: UpdateContext,
   images: ImageBatch,
   lr: number,
   rng: Rng,
+  labels?: tf.Tensor1D,
 ): Promise<StepOutcome> {
   const { model, optimizer, augment, collective } = ctx;
   const stateVariables = [...model.encoder.nonTrainableWeights, ...model.head.nonTrainableWeights].map(
@@ -108,7 +176,7 @@ export async function contrastiveUpdate(
       ? undefined
       : { start: collective.rank * z.shape[0], end: (collective.rank + 1) * z.shape[0] };
   const gathered = (z: tf.Tensor2D) => (collective === undefined ? z : allGatherRows(z, collective));
-  const loss: PairLossFn = (z1, z2) => ctx.loss(gathered(z1), gathered(z2), anchorsOf(z1));
+  const loss: PairLossFn = (z1, z2) => ctx.loss(gathered(z1), gathered(z2), anchorsOf(z1), labels);
   optimizer.setLearningRate(lr);
   // The forward passes move the batch-norm statistics; a step whose loss is not finite puts them back,
   // so that nothing of it is applied. They are a few numbers per channel.

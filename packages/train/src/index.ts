@@ -9,6 +9,8 @@ export { type CheckpointFiles, type CheckpointSink, noIntactCheckpoint } from '.
 export type { Collective } from './collective.js';
 export {
   configError,
+  LOSS_NAMES,
+  lossConfigSchema,
   type PretrainConfig,
   type PretrainConfigInput,
   parsePretrainConfig,
@@ -21,7 +23,7 @@ export {
   type EmbedFn,
   type PairLossFn,
 } from './contrastive-step.js';
-export type { AugmentFn } from './contrastive-update.js';
+export { type AugmentFn, type ContrastiveLossFn, lossSupportsReplicas } from './contrastive-update.js';
 export { createOptimizer, type ScheduledOptimizer } from './create-optimizer.js';
 export { excludeBatchNormAndBias, type VariableFilter } from './exclusions.js';
 export { useGlobalBatchNorm } from './global-batch-norm.js';

@@ -5,6 +5,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { encodeModel, readTrainingState, writeModelWeights } from './checkpoint-payload.js';
 import type { CheckpointFiles, CheckpointSink } from './checkpoint-sink.js';
 import { type PretrainConfigInput, parsePretrainConfig } from './config.js';
+import { lossSupportsReplicas } from './contrastive-update.js';
 import type {
   AugmentSpec,
   ReplicaInit,
@@ -202,6 +203,12 @@ export async function pretrainReplicated(
   const size = context.workers;
   if (!Number.isInteger(size) || size < 1) {
     throw new SimclrError(`${caller}: workers must be an integer >= 1, got ${size}`);
+  }
+  if (!lossSupportsReplicas(config.loss.name)) {
+    throw new SimclrError(
+      `${caller}: config.loss.name '${config.loss.name}' trains on one thread only (use pretrain); the replicas split nt-xent, nt-logistic and margin-triplet`,
+      { code: 'unavailable' },
+    );
   }
   if (config.batchSize % size !== 0) {
     throw new SimclrError(

@@ -1,9 +1,16 @@
+import { describeValue, SimclrError } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
 import type { SimCLRModel } from '@simclr/models';
 import { encodeCheckpoint, restoreCheckpoint } from './checkpoint-payload.js';
 import type { CheckpointSink } from './checkpoint-sink.js';
 import { type PretrainConfigInput, parsePretrainConfig } from './config.js';
-import { type AugmentFn, contrastiveUpdate, lossFunction, type UpdateContext } from './contrastive-update.js';
+import {
+  type AugmentFn,
+  type ContrastiveLossFn,
+  contrastiveUpdate,
+  lossFunction,
+  type UpdateContext,
+} from './contrastive-update.js';
 import { createOptimizer } from './create-optimizer.js';
 import {
   type EpochSummary,
@@ -15,7 +22,7 @@ import {
   stepsPerEpochOf,
 } from './training-loop.js';
 
-export type { AugmentFn } from './contrastive-update.js';
+export type { AugmentFn, ContrastiveLossFn } from './contrastive-update.js';
 export type { EpochSummary, PretrainResult, RunStart, StepMetrics } from './training-loop.js';
 
 /** Everything `pretrain` works on besides the JSON-able config. */
@@ -26,6 +33,12 @@ export interface PretrainContext {
   dataset: Dataset;
   /** The augmentation applied twice per image. */
   augment: AugmentFn;
+  /**
+   * A loss of your own, in place of the config's named one: the config's `loss.name` becomes `'custom'`
+   * (and must be unset or `'custom'`). For supervised contrastive pretraining by name, set the config's
+   * `loss.name` to `'sup-con'` instead. Default: the config's named loss.
+   */
+  loss?: ContrastiveLossFn;
   /** Where checkpoints go (and come from, with `resume: 'auto'`). Default none. */
   checkpoints?: CheckpointSink;
   /** Called after every step. */
@@ -60,15 +73,20 @@ export async function pretrain(
   configInput: PretrainConfigInput,
   context: PretrainContext,
 ): Promise<PretrainResult> {
-  const config = parsePretrainConfig(configInput);
+  const config = parsePretrainConfig(withCustomLoss(configInput, context.loss));
   const { model, dataset, augment } = context;
+  if (config.loss.name === 'sup-con' && dataset.numClasses === undefined) {
+    throw new SimclrError(
+      "pretrain: config.loss.name 'sup-con' needs a labelled dataset, got one without labels",
+    );
+  }
   const schedule = learningRateSchedule(config, stepsPerEpochOf(config, dataset));
   const optimizer = createOptimizer(config.optimizer, schedule(0));
   const update: UpdateContext = {
     model,
     optimizer,
     augment,
-    loss: lossFunction(config.loss),
+    loss: lossFunction(config.loss, context.loss),
     chunkSize: config.chunkSize,
   };
   try {
@@ -76,10 +94,28 @@ export async function pretrain(
       restore: async (files) => {
         await restoreCheckpoint(files, model, optimizer);
       },
-      step: (images, lr, rng) => contrastiveUpdate(update, images, lr, rng),
+      step: (images, lr, rng, labels) => contrastiveUpdate(update, images, lr, rng, labels),
       checkpoint: (state) => encodeCheckpoint(model, optimizer, state),
     });
   } finally {
     optimizer.dispose();
   }
+}
+
+/** The config with `loss.name` 'custom' when a loss function is given; refuses a config that names another. */
+function withCustomLoss(
+  input: PretrainConfigInput,
+  loss: ContrastiveLossFn | undefined,
+): PretrainConfigInput {
+  const named = (input as { loss?: { name?: unknown } } | null)?.loss?.name;
+  if (loss === undefined) return input;
+  if (typeof loss !== 'function') {
+    throw new SimclrError(`pretrain: context.loss must be a function, got ${describeValue(loss)}`);
+  }
+  if (named !== undefined && named !== 'custom') {
+    throw new SimclrError(
+      `pretrain: config.loss.name must be unset or 'custom' when context.loss is given, got ${JSON.stringify(named)}`,
+    );
+  }
+  return { ...input, loss: { ...input.loss, name: 'custom' } };
 }

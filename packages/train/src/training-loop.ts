@@ -1,5 +1,6 @@
 import { createRng, type ImageBatch, type Rng, SimclrError } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
+import type * as tf from '@tensorflow/tfjs-core';
 import { readTrainingState, type TrainingState } from './checkpoint-payload.js';
 import type { CheckpointFiles, CheckpointSink } from './checkpoint-sink.js';
 import type { PretrainConfig } from './config.js';
@@ -87,7 +88,7 @@ export interface StepRunner {
    * Augments `images` twice (drawing from `augmentRng`), computes the loss and gradients and applies them
    * at learning rate `lr`, unless the loss is not finite (then nothing is applied).
    */
-  step(images: ImageBatch, lr: number, augmentRng: Rng): Promise<StepOutcome>;
+  step(images: ImageBatch, lr: number, augmentRng: Rng, labels?: tf.Tensor1D): Promise<StepOutcome>;
   /** The checkpoint of the weights and optimizer now, with `state`. */
   checkpoint(state: TrainingState): Promise<CheckpointFiles>;
 }
@@ -215,7 +216,7 @@ export async function runTrainingLoop(
       const lr = schedule(step);
       let result: StepOutcome;
       try {
-        result = await runner.step(batch.images, lr, augmentRng);
+        result = await runner.step(batch.images, lr, augmentRng, batch.labels);
       } finally {
         batch.images.dispose();
         batch.labels?.dispose();

@@ -1,4 +1,4 @@
-import { knnEvaluate } from '@simclr/eval';
+import { KNN_DEFAULTS, knnEvaluate } from '@simclr/eval';
 import { knnEvaluateParallel } from '@simclr/eval/node';
 import { encodeSplits } from '../encode-splits.js';
 import type { EvalKind } from '../eval-kind.js';
@@ -6,7 +6,7 @@ import { numberFlag } from '../flags.js';
 import { percent } from '../percent.js';
 import { UsageError } from '../usage-error.js';
 
-const DEFAULT_K = 200;
+const DEFAULT_K = KNN_DEFAULTS.k;
 
 /** `simclr eval knn`: weighted kNN on frozen representations. */
 export const knnEval: EvalKind = {
@@ -20,12 +20,17 @@ export const knnEval: EvalKind = {
       value: 'N',
       help: `neighbours that vote (default ${DEFAULT_K}, at most the train split's size)`,
     },
-    temperature: { type: 'string', short: 't', value: 'X', help: 'τ of the vote weights (default 0.1)' },
+    temperature: {
+      type: 'string',
+      short: 't',
+      value: 'X',
+      help: `τ of the vote weights (default ${KNN_DEFAULTS.temperature})`,
+    },
     'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images encoded at a time (default 256)' },
   },
   prepare(values) {
     const givenK = numberFlag(values['k'], 'k', { integer: true, min: 1 });
-    const temperature = numberFlag(values['temperature'], 'temperature') ?? 0.1;
+    const temperature = numberFlag(values['temperature'], 'temperature') ?? KNN_DEFAULTS.temperature;
     if (temperature <= 0) throw new UsageError(`--temperature must be > 0, got ${temperature}`);
     const batchSize = numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 1 }) ?? 256;
     return async ({ model, train, test, wantEmbeddings, say, workers }) => {

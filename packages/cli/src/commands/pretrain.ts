@@ -3,7 +3,14 @@ import { join, resolve } from 'node:path';
 import { simclrAugment } from '@simclr/augment';
 import { createRng, setupBackend } from '@simclr/core';
 import { ioError, resolveWorkerCount } from '@simclr/core/node';
-import { type PretrainContext, pretrain, type StepMetrics } from '@simclr/train';
+import {
+  LOSS_NAMES,
+  lossConfigSchema,
+  lossSupportsReplicas,
+  type PretrainContext,
+  pretrain,
+  type StepMetrics,
+} from '@simclr/train';
 import { CheckpointStore, pretrainParallel, writeModelDir } from '@simclr/train/node';
 import { buildModel } from '../build-model.js';
 import { type FlagSpec, formatHelp, numberFlag, parseFlags, workersFlag } from '../flags.js';
@@ -24,6 +31,11 @@ import {
   trainingPart,
 } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
+
+/** The losses the CLI can train: every named one (`custom` needs a function, from the library). */
+const CLI_LOSSES = LOSS_NAMES.filter((name) => name !== 'custom');
+const SUP_CON_TEMPERATURE = lossConfigSchema.parse({ name: 'sup-con' }).temperature;
+
 import { assertWritableDir } from '../writable.js';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -87,11 +99,16 @@ const FLAGS: Record<string, FlagSpec> = {
     value: 'X',
     help: `weight decay (default ${RUN_DEFAULTS.optimizer.weightDecay})`,
   },
+  loss: {
+    type: 'string',
+    value: 'NAME',
+    help: `${CLI_LOSSES.join(' | ')} (default ${RUN_DEFAULTS.loss.name}); sup-con uses the labels, on one worker`,
+  },
   temperature: {
     type: 'string',
     short: 't',
     value: 'X',
-    help: `NT-Xent temperature (default ${RUN_DEFAULTS.loss.temperature})`,
+    help: `temperature τ of the loss (default ${RUN_DEFAULTS.loss.temperature}; sup-con ${SUP_CON_TEMPERATURE})`,
   },
   strength: {
     type: 'string',
@@ -189,6 +206,7 @@ export async function resolveRunConfig(
   set(optimizer, 'lrScaling', str('lr-scaling'));
   set(optimizer, 'warmupEpochs', numberFlag(values['warmup-epochs'], 'warmup-epochs', { min: 0 }));
   set(optimizer, 'weightDecay', numberFlag(values['weight-decay'], 'weight-decay', { min: 0 }));
+  set(loss, 'name', str('loss'));
   set(loss, 'temperature', numberFlag(values['temperature'], 'temperature', { min: 0 }));
   merged['optimizer'] = optimizer;
   merged['loss'] = loss;
@@ -239,6 +257,12 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
   await assertWritableDir(config.out, '--out', ['checkpoints', 'model']);
   const backend = await setupBackend(config.backend);
   const workers = resolveWorkerCount(config.workers, '--workers');
+  if (config.loss.name === 'custom') {
+    throw new UsageError("loss.name 'custom' needs a loss function: use pretrain() from @simclr/train");
+  }
+  if (workers > 1 && !lossSupportsReplicas(config.loss.name)) {
+    throw new UsageError(`--loss ${config.loss.name} trains on one worker: use --workers 1, got ${workers}`);
+  }
   if (config.batchSize % workers !== 0) {
     throw new UsageError(
       `--batch-size (${config.batchSize}) must be a multiple of --workers (${workers}): each worker takes an equal share`,

@@ -1,6 +1,7 @@
 import { assertNumber, assertOptionsObject, SimclrError } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KnnOptions } from '../knn.js';
+import { KNN_DEFAULTS } from '../knn-defaults.js';
 import { assertFeatures, readLabels, resolveNumClasses } from './validate.js';
 
 const CHUNK_FLOATS = 2 ** 24;
@@ -20,7 +21,7 @@ export interface KnnSetup {
 /** Checks `options` of `knnEvaluate` (see its `@throws`) and applies the defaults. */
 export async function resolveKnnOptions(options: KnnOptions): Promise<KnnSetup> {
   assertOptionsObject(options);
-  const { trainFeatures, testFeatures, k = 200, temperature = 0.1 } = options;
+  const { trainFeatures, testFeatures, k = KNN_DEFAULTS.k, temperature = KNN_DEFAULTS.temperature } = options;
   assertFeatures(trainFeatures, 'trainFeatures');
   assertFeatures(testFeatures, 'testFeatures');
   const [n, d] = trainFeatures.shape;
