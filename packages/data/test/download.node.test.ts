@@ -128,6 +128,36 @@ describe('download', () => {
     expect((await cifar10({ dir, split: 'test' })).size).toBe(2);
   });
 
+  // The checksums match (the listed files are these very archives), so only the unpacking can refuse them.
+  const cifarTar = tarArchive([
+    { name: 'cifar-10-batches-bin/data_batch_1.bin', data: batch(1) },
+    { name: 'cifar-10-batches-bin/test_batch.bin', data: batch(9) },
+  ]);
+  it.each([
+    {
+      what: 'cut between two entries',
+      tar: cifarTar.subarray(0, 512 + Math.ceil(batch(1).length / 512) * 512),
+      says: 'expected more tar data, found the end of the archive (truncated)',
+    },
+    {
+      what: 'with an entry outside its folder',
+      tar: tarArchive([{ name: '../escaped.bin', data: batch(1) }]),
+      says: `expected entries inside the archive's folder, found "../escaped.bin"`,
+    },
+  ])('refuses an archive $what, and keeps nothing', async ({ tar, says }) => {
+    const body = gzipSync(tar);
+    routes['/bad/cifar-10-binary.tar.gz'] = file(body);
+    const err = await download('cifar10', {
+      cacheDir,
+      files: [remote('cifar-10-binary.tar.gz', body, [`${server.url}bad/cifar-10-binary.tar.gz`], true)],
+    }).catch((e: unknown) => e);
+    expect(SimclrError.is(err) && err.code).toBe('corrupt');
+    expect((err as Error).message).toMatch(
+      new RegExp(`^extractTarGz: .*cifar-10-binary\\.tar\\.gz: ${says.replace(/[()]/g, '\\$&')}$`),
+    );
+    await expectEmptyCache();
+  });
+
   it('rejects a file whose checksum does not match, and keeps nothing', async () => {
     const bad = { ...idxFiles[1]!, sha256: 'f'.repeat(64) };
     const err = await download('fashion-mnist', {

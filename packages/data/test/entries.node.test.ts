@@ -42,8 +42,10 @@ describe('package entries', () => {
     const { specifiers } = importGraph(join(src, 'node.ts'));
     expect([...specifiers].filter((s) => !s.startsWith('node:')).sort()).toEqual([
       '@simclr/core',
+      '@simclr/core/node',
       '@tensorflow/tfjs-core',
       'sharp',
+      'tar-stream',
     ]);
   });
 });

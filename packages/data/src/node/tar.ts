@@ -1,184 +1,150 @@
-import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { Writable } from 'node:stream';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { SimclrError } from '@simclr/core';
+import { ioError } from '@simclr/core/node';
+import { extract, type Header } from 'tar-stream';
 
 const BLOCK = 512;
 
-function field(header: Uint8Array, start: number, length: number): string {
-  const bytes = header.subarray(start, start + length);
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
-}
-
-/** A numeric header field: octal text, or big-endian binary when the top bit is set (GNU, > 8 GB). */
-function number(header: Uint8Array, start: number, length: number): number {
-  if ((header[start]! & 0x80) !== 0) {
-    let v = header[start]! & 0x7f;
-    for (let i = 1; i < length; i++) v = v * 256 + header[start + i]!;
-    return v;
-  }
-  const text = field(header, start, length).trim();
-  return text === '' ? 0 : Number.parseInt(text, 8);
-}
-
-function checksumOk(header: Uint8Array): boolean {
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i]!;
-  return sum === number(header, 148, 8);
-}
-
-/** `path` from a pax extended header body (`"<len> path=<value>\n"` records), if it has one. */
-function paxPath(body: Uint8Array): string | undefined {
-  for (const line of new TextDecoder().decode(body).split('\n')) {
-    const m = /^\d+ path=(.*)$/.exec(line);
-    if (m) return m[1];
-  }
-  return undefined;
+/** Where an entry's data, padded to whole blocks, ends in the tar stream. */
+function entryEnd(header: Header, offset: number): number {
+  // tar-stream reads no data after a directory's header, whatever its size field says.
+  const data = header.type === 'directory' ? 0 : Math.ceil(header.size / BLOCK) * BLOCK;
+  return offset + BLOCK + data;
 }
 
 /**
- * Unpacks a ustar/GNU/pax tar stream into a folder: regular files and folders only (links and devices
- * are skipped), and no entry may land outside the folder.
+ * Counts the bytes of the tar stream and remembers the last one that is not zero, so that the end can
+ * be checked: the archive must close with an end-of-archive block (zeros) after its last entry.
  */
-class TarExtractor extends Writable {
-  private header = new Uint8Array(BLOCK);
-  private headerFill = 0;
-  private remaining = 0;
-  private padding = 0;
-  private out: FileHandle | undefined;
-  private meta: Uint8Array[] | undefined;
-  private metaKind = '';
-  private nextName: string | undefined;
-  private ended = false;
+class TailWatch extends Transform {
+  bytes = 0;
+  lastNonZero = -1;
 
-  constructor(
-    private readonly dest: string,
-    private readonly archive: string,
-  ) {
-    super();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.consume(chunk).then(() => callback(), callback);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    if (this.ended || (this.remaining === 0 && this.headerFill === 0 && this.out === undefined)) {
-      callback();
-    } else {
-      callback(
-        new SimclrError(`${this.archive}: expected more tar data, found the end of the archive (truncated)`),
-      );
-    }
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const out = this.out;
-    this.out = undefined;
-    if (out === undefined) callback(error);
-    else
-      out.close().then(
-        () => callback(error),
-        () => callback(error),
-      );
-  }
-
-  private async consume(chunk: Uint8Array): Promise<void> {
-    let off = 0;
-    while (off < chunk.length && !this.ended) {
-      if (this.remaining > 0) {
-        const n = Math.min(this.remaining, chunk.length - off);
-        const part = chunk.subarray(off, off + n);
-        if (this.out !== undefined) await this.out.write(part);
-        else this.meta?.push(part.slice());
-        this.remaining -= n;
-        off += n;
-        if (this.remaining === 0) await this.endEntry();
-      } else if (this.padding > 0) {
-        const n = Math.min(this.padding, chunk.length - off);
-        this.padding -= n;
-        off += n;
-      } else {
-        const n = Math.min(BLOCK - this.headerFill, chunk.length - off);
-        this.header.set(chunk.subarray(off, off + n), this.headerFill);
-        this.headerFill += n;
-        off += n;
-        if (this.headerFill === BLOCK) {
-          this.headerFill = 0;
-          await this.startEntry();
-        }
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null, data?: Buffer) => void,
+  ): void {
+    for (let i = chunk.length - 1; i >= 0; i--) {
+      if (chunk[i] !== 0) {
+        this.lastNonZero = this.bytes + i;
+        break;
       }
     }
-  }
-
-  private async startEntry(): Promise<void> {
-    const h = this.header;
-    if (h.every((b) => b === 0)) {
-      this.ended = true;
-      return;
-    }
-    if (!checksumOk(h)) {
-      throw new SimclrError(
-        `${this.archive}: expected a tar header with a valid checksum, found a corrupt one`,
-      );
-    }
-    const size = number(h, 124, 12);
-    const type = String.fromCharCode(h[156]!);
-    const prefix = field(h, 257, 6) === 'ustar' ? field(h, 345, 155) : '';
-    const name = this.nextName ?? (prefix ? `${prefix}/${field(h, 0, 100)}` : field(h, 0, 100));
-    this.remaining = size;
-    this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
-    if (type === 'L' || type === 'x') {
-      this.meta = [];
-      this.metaKind = type;
-    } else {
-      this.nextName = undefined;
-      this.meta = undefined;
-      if (type === '0' || type === '\0' || type === '7' || type === '5') {
-        const path = this.safePath(name);
-        if (type === '5') await mkdir(path, { recursive: true });
-        else {
-          await mkdir(dirname(path), { recursive: true });
-          this.out = await open(path, 'w');
-        }
-      }
-    }
-    if (size === 0) await this.endEntry();
-  }
-
-  private async endEntry(): Promise<void> {
-    if (this.out !== undefined) {
-      const out = this.out;
-      this.out = undefined;
-      await out.close();
-    } else if (this.meta !== undefined) {
-      const body = Buffer.concat(this.meta);
-      this.meta = undefined;
-      this.nextName = this.metaKind === 'L' ? field(body, 0, body.length) : (paxPath(body) ?? this.nextName);
-    }
-  }
-
-  private safePath(name: string): string {
-    const rel = normalize(name);
-    if (isAbsolute(name) || rel.split(sep).includes('..')) {
-      throw new SimclrError(`${this.archive}: expected entries inside the archive's folder, found "${name}"`);
-    }
-    return join(this.dest, rel);
+    this.bytes += chunk.length;
+    callback(null, chunk);
   }
 }
 
-/** Unpacks the gzipped tar file `archive` into the folder `dest`. */
+/**
+ * Unpacks the gzipped tar file `archive` into the folder `dest`. The tar stream is read by tar-stream
+ * (ustar, GNU and pax headers, long names, base-256 sizes, header checksums); what reaches the disk is
+ * decided here: regular files and folders only, each inside `dest` (links and devices are skipped, so
+ * nothing can point or write outside it), with no modes or owners taken from the archive. A damaged
+ * gzip stream, a bad header and an archive cut anywhere, even between two entries, fail with code
+ * `'corrupt'`; file-system failures with code `'io'`, naming the path.
+ */
 export async function extractTarGz(archive: string, dest: string): Promise<void> {
-  try {
-    await pipeline(createReadStream(archive), createGunzip(), new TarExtractor(dest, archive));
-  } catch (err) {
-    if (SimclrError.is(err)) throw err;
-    throw new SimclrError(`${archive}: could not unpack the archive (${(err as Error).message})`, {
+  const where = `extractTarGz: ${archive}`;
+  const corrupt = (expected: string, cause?: unknown) =>
+    new SimclrError(`${where}: ${expected}`, { code: 'corrupt', ...(cause !== undefined && { cause }) });
+  const truncated = (cause?: unknown) =>
+    corrupt('expected more tar data, found the end of the archive (truncated)', cause);
+  /** Runs one file-system step in `dest`, turning its failure into an `'io'` error naming the path. */
+  const fsStep = async <T>(action: string, path: string, step: () => Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      throw new SimclrError(`${where}: ${ioError(err, action, path).message}`, { cause: err, code: 'io' });
+    }
+  };
+
+  const safePath = (name: string): string => {
+    const rel = normalize(name);
+    if (isAbsolute(name) || rel.split(sep).includes('..')) {
+      throw corrupt(`expected entries inside the archive's folder, found "${name}"`);
+    }
+    return join(dest, rel);
+  };
+
+  const unpackEntry = async (header: Header, stream: AsyncIterable<unknown>): Promise<void> => {
+    if (header.type === 'directory') {
+      // No data to read: tar-stream hands a folder's entry an empty stream that never ends.
+      const path = safePath(header.name);
+      await fsStep('create the folder', path, () => mkdir(path, { recursive: true }));
+      return;
+    }
+    if (header.type === 'file' && header.name.endsWith('/')) {
+      // An old-style folder: a regular-file type with a name that ends in '/'.
+      const path = safePath(header.name);
+      await fsStep('create the folder', path, () => mkdir(path, { recursive: true }));
+    } else if (header.type === 'file' || header.type === 'contiguous-file') {
+      const path = safePath(header.name);
+      if (header.name.endsWith('/') || resolve(path) === resolve(dest)) {
+        throw corrupt(`expected a file name for a file entry, found "${header.name}"`);
+      }
+      await fsStep('create the folder', dirname(path), () => mkdir(dirname(path), { recursive: true }));
+      const file: FileHandle = await fsStep('create', path, () => open(path, 'w'));
+      try {
+        for await (const chunk of stream) await fsStep('write', path, () => file.write(chunk as Uint8Array));
+      } catch (err) {
+        await file.close().catch(() => undefined);
+        throw err;
+      }
+      await fsStep('write', path, () => file.close());
+      return;
+    }
+    // Links, devices, fifos and unknown kinds are skipped: their data is read past, nothing is made.
+    for await (const _ of stream);
+  };
+
+  const readError = (err: unknown) =>
+    new SimclrError(`extractTarGz: ${ioError(err, 'read the archive', archive).message}`, {
       cause: err,
+      code: 'io',
     });
+  let source: FileHandle;
+  try {
+    source = await open(archive, 'r');
+  } catch (err) {
+    throw readError(err);
   }
+  const watch = new TailWatch();
+  // v7 archives (no ustar magic) are read as before; the bundled types do not list this option.
+  const tar = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
+  let end = 0;
+  let unpacking: Promise<void> = Promise.resolve();
+  tar.on('entry', (header, stream, next) => {
+    // The entry's errors also reach the pipeline through `tar`; this keeps them from going unhandled.
+    stream.on('error', () => undefined);
+    end = entryEnd(header, stream.offset);
+    unpacking = unpackEntry(header, stream).then(
+      () => next(),
+      (err: unknown) => next(err as Error),
+    );
+  });
+  try {
+    await pipeline(source.createReadStream(), createGunzip(), watch, tar);
+  } catch (err) {
+    await unpacking; // the open file is closed before the caller may remove `dest`
+    if (SimclrError.is(err)) throw err;
+    const code = (err as { code?: unknown }).code;
+    const message = (err as Error).message;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw corrupt(`could not unpack the archive (${message})`, err);
+    }
+    if (typeof (err as { syscall?: unknown }).syscall === 'string') throw readError(err);
+    if (message.startsWith('Unexpected end of data')) throw truncated(err);
+    if (message.startsWith('Invalid tar header. Maybe')) {
+      throw corrupt('expected a tar header with a valid checksum, found a corrupt one', err);
+    }
+    throw corrupt(`expected a valid tar archive, found a corrupt one (${message})`, err);
+  }
+  // tar-stream accepts a stream that stops between two entries; an archive is whole only when a zero
+  // block follows its last entry (and nothing but zeros comes after that).
+  if (watch.bytes - end < BLOCK || watch.lastNonZero >= end) throw truncated();
 }
