@@ -1,13 +1,14 @@
+import { contrastiveAccuracyChartSpec, lossChartSpec } from '@simclr/eval/report';
 import { loadSimCLRModel, type SimCLRModel } from '@simclr/models';
 import type { StepMetrics } from '@simclr/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { fashionMnistSplit, firstN } from './fashion-mnist.js';
 import { IndexedDbCheckpoints } from './idb-checkpoints.js';
 import { KNN, knnAccuracy } from './knn-accuracy.js';
-import { LineChart } from './line-chart.js';
 import { batchForWorkers, canTrainOnWorkers, clampWorkers, maxWorkers } from './replica-workers.js';
 import { runPretrain } from './run-pretrain.js';
 import { clearError, showError } from './show-error.js';
+import { StepChart } from './step-chart.js';
 import type { TaskLock } from './task-lock.js';
 import { createModel, type TrainingSettings, trainingAugment, trainingConfig } from './training-setup.js';
 import { weightsChecksum } from './weights-checksum.js';
@@ -18,6 +19,8 @@ export const SAVED_MODEL_URL = 'indexeddb://simclr-browser';
 export const DOWNLOAD_URL = 'downloads://simclr-browser';
 
 const CHECKPOINT_EVERY = 10;
+/** Steps in the moving average drawn over the loss and accuracy curves. */
+const SMOOTHING = 10;
 /** Steps whose losses are averaged for the "first" and "last" loss the page reports. */
 const LOSS_WINDOW = 5;
 
@@ -28,7 +31,8 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
  * The training panel: pretrains `createModel()` with `pretrain` from `@simclr/train` on the first images
- * of the shipped Fashion-MNIST subset, charts loss and contrastive accuracy per step, pauses by aborting
+ * of the shipped Fashion-MNIST subset, charts loss and contrastive accuracy per step with the curve specs
+ * of `@simclr/eval/report` (see `StepChart`), pauses by aborting
  * the run (which writes a checkpoint to IndexedDB) and resumes by calling `pretrain` again with
  * `resume: 'auto'`, measures kNN accuracy at the end, and saves, reloads and downloads the model.
  *
@@ -63,11 +67,9 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
   const status = $<HTMLElement>('train-status');
   const knnOutput = $<HTMLElement>('train-knn');
   const modelInfo = $<HTMLElement>('train-model');
-  const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), { title: 'NT-Xent loss' });
-  const accuracyChart = new LineChart($<HTMLCanvasElement>('accuracy-chart'), {
-    title: 'contrastive accuracy (positive is the nearest view)',
-    colour: '#059669',
-  });
+  const chartError = (error: unknown) => showError(root, error);
+  const lossChart = new StepChart($('loss-chart'), lossChartSpec, chartError);
+  const accuracyChart = new StepChart($('accuracy-chart'), contrastiveAccuracyChartSpec, chartError);
   $<HTMLElement>('train-augment').textContent = trainingAugment().describe();
   const checkpoints = new IndexedDbCheckpoints('simclr-browser-checkpoints');
 
@@ -124,8 +126,15 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
 
   const onStep = async (m: StepMetrics) => {
     losses.push(m.loss);
-    lossChart.push(m.step, m.loss);
-    accuracyChart.push(m.step, m.contrastiveAccuracy);
+    const record = {
+      step: m.step,
+      epoch: m.epoch,
+      loss: m.loss,
+      lr: m.lr,
+      contrastiveAccuracy: m.contrastiveAccuracy,
+    };
+    lossChart.push(record);
+    accuracyChart.push(record);
     root.dataset.step = String(m.step);
     root.dataset.lossFirst = String(mean(losses.slice(0, LOSS_WINDOW)));
     root.dataset.lossLast = String(mean(losses.slice(-LOSS_WINDOW)));
@@ -201,11 +210,20 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
       root.dataset.workers = String(workers);
       knnOutput.textContent = '';
       const twoN = 2 * settings.batchSize;
-      lossChart.reset(totalSteps(settings), {
-        value: Math.log(twoN - 1),
-        label: `log(2N−1) = ${Math.log(twoN - 1).toFixed(2)}: views indistinguishable`,
+      const steps = totalSteps(settings);
+      lossChart.reset({
+        steps,
+        smoothing: SMOOTHING,
+        reference: {
+          value: Math.log(twoN - 1),
+          label: `log(2N−1) = ${Math.log(twoN - 1).toFixed(2)}: views indistinguishable`,
+        },
       });
-      accuracyChart.reset(totalSteps(settings), { value: 1 / (twoN - 1), label: 'chance' });
+      accuracyChart.reset({
+        steps,
+        smoothing: SMOOTHING,
+        reference: { value: 1 / (twoN - 1), label: 'chance' },
+      });
       await run();
     }),
   );

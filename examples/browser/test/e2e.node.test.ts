@@ -10,8 +10,8 @@ import { fileSystem } from '@simclr/models/node';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@simclr/test-utils/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Browser, chromium, type Download, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { encodePng } from '../plugins/sample-photo.js';
 import { weightsChecksum } from '../src/weights-checksum.js';
 import { buildIfStale } from './build-app.js';
 import { type StaticServer, serveStatic } from './static-server.js';
@@ -52,6 +52,29 @@ async function waitFor(selector: string, timeout: number): Promise<void> {
   if (error !== undefined) throw new Error(`the page reports: ${error}`);
 }
 
+/**
+ * What the chart in `selector` draws: the points of each line mark (the curve and its moving average),
+ * the reference rules, the texts of the marks, and the chart's `data-*` counters.
+ */
+async function chart(selector: string) {
+  return page.evaluate((s) => {
+    const root = document.querySelector<HTMLElement>(s)!;
+    const svg = root.querySelector('svg');
+    const all = (css: string) => [...(svg?.querySelectorAll(css) ?? [])];
+    return {
+      lines: all('g.mark-line.role-mark path').map(
+        (p) => (p.getAttribute('d') ?? '').match(/[ML]/g)?.length ?? 0,
+      ),
+      rules: all('g.mark-rule.role-mark line').length,
+      texts: all('g.mark-text.role-mark text').map((t) => t.textContent),
+      title: all('g.role-title-text text')
+        .map((t) => t.textContent)
+        .join(' '),
+      counters: { ...root.dataset },
+    };
+  }, selector);
+}
+
 async function openApp(): Promise<void> {
   await waitFor('body[data-ready="true"]', 60_000);
 }
@@ -90,7 +113,9 @@ describe('the browser app', () => {
     await page.setInputFiles('#explorer-file', {
       name: 'stripes.png',
       mimeType: 'image/png',
-      buffer: encodePng(stripes, 64, 48),
+      buffer: await sharp(stripes, { raw: { width: 64, height: 48, channels: 3 } })
+        .png()
+        .toBuffer(),
     });
     await waitFor('#explorer[data-source="Your image: stripes.png"]', 10_000);
     expect(await page.locator('#explorer-pairs canvas').count()).toBe(16);
@@ -125,6 +150,30 @@ describe('the browser app', () => {
     expect(Number(train.resumedFrom)).toBe(pausedAt);
     expect(Number(train.lossLast)).toBeLessThan(Number(train.lossFirst));
     expect(Number(train.knn)).toBeGreaterThan(0.2);
+
+    // Both charts draw every step as a curve and its moving average, with the dashed reference line;
+    // the steps reached the running Vega views as data updates, not as new embeds.
+    await waitFor(`#loss-chart[data-points="${RUN.steps}"]`, 10_000);
+    await waitFor(`#accuracy-chart[data-points="${RUN.steps}"]`, 10_000);
+    const loss = await chart('#loss-chart');
+    const accuracy = await chart('#accuracy-chart');
+    for (const c of [loss, accuracy]) {
+      expect(c.lines).toEqual([RUN.steps, RUN.steps]);
+      expect(c.rules).toBe(1);
+      expect(Number(c.counters.embeds)).toBeLessThanOrEqual(2);
+      expect(Number(c.counters.updates)).toBeGreaterThan(0);
+    }
+    expect(loss.title).toBe('Training loss');
+    expect(loss.texts).toEqual([
+      `log(2N−1) = ${Math.log(2 * RUN.batch - 1).toFixed(2)}: views indistinguishable`,
+    ]);
+    expect(accuracy.title).toBe('Contrastive accuracy');
+    expect(accuracy.texts).toEqual(['chance']);
+    await annotate(
+      `charts: ${loss.counters.updates} + ${accuracy.counters.updates} data updates for ${RUN.steps} steps, ` +
+        `${loss.counters.updateMs} / ${accuracy.counters.updateMs} ms each (loss / accuracy, mean); ` +
+        `an embed took ${loss.counters.embedMs} / ${accuracy.counters.embedMs} ms`,
+    );
     await annotate(
       `loss ${Number(train.lossFirst).toFixed(3)} → ${Number(train.lossLast).toFixed(3)} (means of the first and last 5 steps), ` +
         `paused after step ${pausedAt}, kNN accuracy ${(Number(train.knn) * 100).toFixed(1)}%, ` +
@@ -254,6 +303,8 @@ describe('the browser app', () => {
     expect(Number(train.resumedFrom)).toBe(pausedAt);
     expect(Number(train.lossLast)).toBeLessThan(Number(train.lossFirst));
     expect(Number(train.knn)).toBeGreaterThan(0.1);
+    await waitFor(`#loss-chart[data-points="${WORKERS_RUN.steps}"]`, 10_000);
+    expect((await chart('#loss-chart')).lines).toEqual([WORKERS_RUN.steps, WORKERS_RUN.steps]);
     expect(await page.textContent('#train-status')).toBe(
       `trained ${WORKERS_RUN.steps} steps on wasm × ${WORKERS_RUN.workers} workers`,
     );

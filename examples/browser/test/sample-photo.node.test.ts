@@ -1,6 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { encodePng, renderSamplePhotoPixels } from '../plugins/sample-photo.js';
+import { renderSamplePhotoPixels, samplePhotoPng } from '../plugins/sample-photo.js';
 
 /** The chunks of a PNG file, each with its CRC checked. */
 function chunks(png: Buffer): { type: string; data: Buffer }[] {
@@ -17,32 +17,59 @@ function chunks(png: Buffer): { type: string; data: Buffer }[] {
   return out;
 }
 
-describe('the bundled colour picture', () => {
-  test('encodePng writes RGB rows that decode back to the pixels', () => {
-    const width = 5;
-    const height = 3;
-    const rgb = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 37) % 256);
-    const parts = chunks(encodePng(rgb, width, height));
-    expect(parts.map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
-    const header = parts[0]!.data;
-    expect([header.readUInt32BE(0), header.readUInt32BE(4), header[8], header[9]]).toEqual([
-      width,
-      height,
-      8,
-      2,
-    ]);
-    const rows = inflateSync(parts[1]!.data);
-    for (let y = 0; y < height; y++) {
-      const row = rows.subarray(y * (1 + width * 3), (y + 1) * (1 + width * 3));
-      expect(row[0]).toBe(0);
-      expect([...row.subarray(1)]).toEqual([...rgb.subarray(y * width * 3, (y + 1) * width * 3)]);
-    }
-  });
+/** The predictor of PNG filter type 4 (Paeth): whichever of left, up and up-left is nearest to left + up − up-left. */
+function paeth(left: number, up: number, upLeft: number): number {
+  const p = left + up - upLeft;
+  const [dl, du, dul] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
+  return dl <= du && dl <= dul ? left : du <= dul ? up : upLeft;
+}
 
-  test('the landscape is colourful and its PNG stays under 100 KB', () => {
+/**
+ * Decodes an 8-bit RGB, non-interlaced PNG (as the PNG specification defines it, independent of the
+ * encoder): checks the chunks, inflates the IDAT data and undoes each row's filter. Returns the filter
+ * types met, so that a test can show which ones it exercised.
+ */
+function decodeRgbPng(png: Buffer): { width: number; height: number; rgb: Uint8Array; filters: Set<number> } {
+  const parts = chunks(png);
+  expect(parts[0]!.type).toBe('IHDR');
+  expect(parts.at(-1)!.type).toBe('IEND');
+  const header = parts[0]!.data;
+  const width = header.readUInt32BE(0);
+  const height = header.readUInt32BE(4);
+  // Bit depth 8, colour type 2 (RGB), deflate, adaptive filtering, no interlace.
+  expect([...header.subarray(8, 13)]).toEqual([8, 2, 0, 0, 0]);
+  const rows = inflateSync(Buffer.concat(parts.filter((c) => c.type === 'IDAT').map((c) => c.data)));
+  const stride = width * 3;
+  expect(rows.length).toBe(height * (1 + stride));
+  const rgb = new Uint8Array(height * stride);
+  const filters = new Set<number>();
+  for (let y = 0; y < height; y++) {
+    const filter = rows[y * (1 + stride)]!;
+    filters.add(filter);
+    const line = rows.subarray(y * (1 + stride) + 1, (y + 1) * (1 + stride));
+    for (let i = 0; i < stride; i++) {
+      const left = i >= 3 ? rgb[y * stride + i - 3]! : 0;
+      const up = y > 0 ? rgb[(y - 1) * stride + i]! : 0;
+      const upLeft = y > 0 && i >= 3 ? rgb[(y - 1) * stride + i - 3]! : 0;
+      const predictor = [0, left, up, (left + up) >> 1, paeth(left, up, upLeft)][filter];
+      if (predictor === undefined) throw new Error(`row ${y} has an unknown filter type ${filter}`);
+      rgb[y * stride + i] = (line[i]! + predictor) & 0xff;
+    }
+  }
+  return { width, height, rgb, filters };
+}
+
+describe('the bundled colour picture', () => {
+  test('its PNG holds exactly the rendered pixels, stays under 100 KB, and the landscape is colourful', async () => {
     const size = 160;
     const pixels = renderSamplePhotoPixels(size);
-    expect(encodePng(pixels, size, size).length).toBeLessThan(100_000);
+    const png = await samplePhotoPng(size);
+    expect(png.length).toBeLessThan(100_000);
+    const decoded = decodeRgbPng(png);
+    expect([decoded.width, decoded.height]).toEqual([size, size]);
+    expect(Buffer.from(decoded.rgb).equals(Buffer.from(pixels))).toBe(true);
+    // Rows are filtered (adaptive filtering), so the equality covers the un-filtering as well.
+    expect([...decoded.filters].some((f) => f !== 0)).toBe(true);
     // Mean saturation (max − min channel) well above a gray picture's 0.
     let saturation = 0;
     for (let p = 0; p < size * size; p++) {

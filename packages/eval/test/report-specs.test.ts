@@ -1,6 +1,7 @@
 import { createRng, SimclrError } from '@simclr/core';
 import {
   confusionChartSpec,
+  contrastiveAccuracyChartSpec,
   embeddingChartSpec,
   knnChartSpec,
   learningRateChartSpec,
@@ -12,6 +13,8 @@ import {
   type StepRecord,
   umapProjection,
 } from '@simclr/eval/report';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 
 function history(steps: number): StepRecord[] {
@@ -33,6 +36,17 @@ function rows(spec: object): Record<string, unknown>[] {
 function markItems(svg: string, type: string): number {
   const groups = svg.split(`class="mark-${type} role-mark`).slice(1);
   return groups.reduce((n, g) => n + (g.split('</g>')[0]!.match(/<(path|text)\b/g)?.length ?? 0), 0);
+}
+
+/** The x and y scale domains of the spec's view. */
+async function scales(spec: TopLevelSpec) {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    await view.runAsync();
+    return { x: view.scale('x').domain() as number[], y: view.scale('y').domain() as number[] };
+  } finally {
+    view.finalize();
+  }
 }
 
 /** Two tight clusters far apart in 6-D, labelled 0 and 1. */
@@ -62,6 +76,55 @@ describe('report chart specs', () => {
     const svg = await renderSvg(long);
     expect(svg).toMatch(/^<svg[^>]* width="\d+" height="\d+"/);
     expect(svg).toContain('Training loss');
+  });
+
+  it("add a labelled reference line, a moving average and an x axis of the run's length when asked", async () => {
+    const chance = 1 / 47;
+    const options = { steps: 50, reference: { value: chance, label: 'chance' }, smoothing: 5 };
+    const spec = contrastiveAccuracyChartSpec(history(20), options);
+    // The points are the named dataset a live view replaces; accuracy is logged every other step.
+    expect((spec as { data: { name: string } }).data.name).toBe('steps');
+    expect(rows(spec)).toHaveLength(10);
+    const layers = (spec as unknown as { layer: Record<string, unknown>[] }).layer;
+    expect(layers).toHaveLength(3);
+    expect(layers[0]).toMatchObject({
+      mark: { type: 'line', opacity: 0.35 },
+      encoding: { x: { field: 'step', scale: { domain: [0, 50], nice: false } }, y: { field: 'value' } },
+    });
+    expect(layers[1]).toMatchObject({
+      transform: [{ window: [{ op: 'mean', field: 'value', as: 'smoothed' }], frame: [-4, 0] }],
+      mark: { type: 'line' },
+      encoding: { y: { field: 'smoothed', title: 'accuracy' } },
+    });
+    expect(layers[2]).toMatchObject({
+      data: { values: [{ reference: chance, label: 'chance' }] },
+      encoding: { y: { field: 'reference', type: 'quantitative' } },
+      layer: [{ mark: { type: 'rule', strokeDash: [4, 4] } }, { mark: { type: 'text' } }],
+    });
+    // The x axis spans exactly 0 … 50 although the last logged step is 19; the y axis reaches down to
+    // the reference, below every logged accuracy.
+    const domains = await scales(spec);
+    expect(domains.x).toEqual([0, 50]);
+    expect(domains.y[0]).toBeLessThanOrEqual(chance);
+    const svg = await renderSvg(spec);
+    expect(markItems(svg, 'line')).toBe(2);
+    expect(svg.match(/aria-roledescription="rule mark"/g)).toHaveLength(1);
+    expect(svg).toContain('>chance</text>');
+    expect(svg).toContain('>50</text>');
+
+    // Without the options: the curve alone, on an x axis that ends near the last step.
+    const plain = lossChartSpec(history(20));
+    expect((plain as unknown as { layer: unknown[] }).layer).toHaveLength(1);
+    expect((await scales(plain)).x).toEqual([0, 20]);
+    const plainSvg = await renderSvg(plain);
+    expect(markItems(plainSvg, 'line')).toBe(1);
+    expect(plainSvg).not.toContain('rule mark');
+
+    expect(() => lossChartSpec(history(3), { steps: 2.5 })).toThrow('steps must be an integer >= 1, got 2.5');
+    expect(() => lossChartSpec(history(3), { smoothing: 0 })).toThrow(SimclrError);
+    expect(() => lossChartSpec(history(3), { reference: { value: Number.NaN, label: 'x' } })).toThrow(
+      /^reference must be \{ value: a finite number, label: a string \}/,
+    );
   });
 
   it('draw one kNN point per reading and metric', async () => {
