@@ -10,6 +10,7 @@ export {
 } from './simclr-model.js';
 export { type SmallCnnOptions, smallCnn } from './small-cnn.js';
 export { isBatchNormOrBias } from './weight-names.js';
+export { readSafetensors, type Safetensors, writeSafetensors } from './weights/safetensors.js';
 export {
   allocateWeightData,
   elementCount,
@@ -23,3 +24,12 @@ export {
   type WeightTensor,
   weightTensor,
 } from './weights/state-dict.js';
+export {
+  PickledObject,
+  readTorchCheckpoint,
+  STATE_DICT_KEYS,
+  type StateDictFromOptions,
+  stateDictFrom,
+  TORCH_CHECKPOINT_GLOBALS,
+  type TorchCheckpointOptions,
+} from './weights/torch-checkpoint.js';
