@@ -26,14 +26,23 @@ export function batchNormLayers(model: tfl.LayersModel): BatchNormLayer[] {
 }
 
 /**
- * Moves the layer's moving statistics toward a batch's `mean` and `variance` as tfjs-layers does in
- * training mode: `moving − (moving − value)·(1 − momentum)`.
+ * Moves the layer's moving statistics toward a batch's `mean` and `variance` (the biased variance that
+ * normalises the batch, over `count` values per channel): `moving − (moving − value)·(1 − momentum)`, with
+ * the variance made unbiased first, `variance·count/(count − 1)`, as PyTorch's `running_var` is
+ * (tfjs-layers and Keras keep the biased one). So a model trained here and exported to PyTorch holds the
+ * statistics PyTorch would have. A `count` of 1 leaves the variance as it is.
  */
-export function updateMovingStatistics(layer: BatchNormLayer, mean: tf.Tensor, variance: tf.Tensor): void {
+export function updateMovingStatistics(
+  layer: BatchNormLayer,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  count: number,
+): void {
   tf.tidy(() => {
+    const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
     for (const [variable, value] of [
       [layer.movingMean, mean],
-      [layer.movingVariance, variance],
+      [layer.movingVariance, unbiased],
     ] as const) {
       const old = variable.read();
       variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - layer.momentum)));

@@ -50,7 +50,7 @@ export function useGlobalBatchNorm(model: SimCLRModel, collective: Collective): 
           layer.gamma?.read() as tf.Tensor1D | undefined,
           layer.epsilon,
         );
-        updateMovingStatistics(layer, mean, variance);
+        updateMovingStatistics(layer, mean, variance, count);
         return normed;
       });
     };

@@ -37,7 +37,7 @@ export function fuseBatchNorm(model: tfl.LayersModel): void {
           beta.read() as tf.Tensor1D,
           layer.epsilon,
         );
-        updateMovingStatistics(layer, mean, variance);
+        updateMovingStatistics(layer, mean, variance, x.size / x.shape[x.rank - 1]!);
         return y;
       });
     };
