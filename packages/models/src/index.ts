@@ -10,6 +10,14 @@ export {
 } from './simclr-model.js';
 export { type SmallCnnOptions, smallCnn } from './small-cnn.js';
 export { isBatchNormOrBias } from './weight-names.js';
+export { type ExportStateDictOptions, exportStateDict } from './weights/export-state-dict.js';
+export { type InferredResNetOptions, inferResNetOptions } from './weights/infer-resnet.js';
+export {
+  type LoadReport,
+  type LoadStateDictOptions,
+  loadStateDict,
+  type WeightLayout,
+} from './weights/load-state-dict.js';
 export { readSafetensors, type Safetensors, writeSafetensors } from './weights/safetensors.js';
 export {
   allocateWeightData,
