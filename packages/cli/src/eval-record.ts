@@ -8,7 +8,7 @@ export interface EvalRecord {
     /** Absolute path of the model directory evaluated. */
     dir: string;
     /** What `--checkpoint` named: a run directory, a checkpoint or a model directory. */
-    from: 'run' | 'checkpoint' | 'model';
+    from: 'run' | 'checkpoint' | 'model' | 'weights';
     /** Training step of the weights, when known. */
     step: number | null;
     /** Encoder architecture from the run's config, when known. */

@@ -1,5 +1,6 @@
 import { SimclrError } from '@simclr/core';
 import { augmentPreviewHelp, runAugmentPreview } from './commands/augment-preview.js';
+import { convertHelp, runConvert } from './commands/convert.js';
 import { evalHelp, runEval } from './commands/eval.js';
 import { pretrainHelp, runPretrain } from './commands/pretrain.js';
 import { EVAL_KINDS } from './eval-kind.js';
@@ -32,6 +33,11 @@ const COMMANDS: Record<string, CommandEntry> = {
     run: runAugmentPreview,
     summary: 'write a PNG of images and two augmented views of each',
     help: augmentPreviewHelp,
+  },
+  convert: {
+    run: runConvert,
+    summary: 'convert weights: PyTorch (safetensors, .pt) to and from our model directories',
+    help: convertHelp,
   },
 };
 

@@ -9,7 +9,7 @@ import { UsageError } from './usage-error.js';
 /** The saved model a `--checkpoint DIR` names, and the run it came from when that is known. */
 export interface ResolvedModel {
   /** What DIR is: a run directory, one of its checkpoints, or a bare model directory. */
-  from: 'run' | 'checkpoint' | 'model';
+  from: 'run' | 'checkpoint' | 'model' | 'weights';
   /** Absolute path of the directory holding `model.json` and `weights.bin`. */
   modelDir: string;
   /** The training step the weights are from, when known. */

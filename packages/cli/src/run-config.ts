@@ -36,6 +36,12 @@ export const runConfigSchema = pretrainConfigSchema.extend({
   width: z.number().positive().default(1),
   /** Output size of the projection head. Default 128. */
   projectionDim: z.int().min(1).default(128),
+  /**
+   * A PyTorch weights file (safetensors or torch.save: torchvision, lightly, solo-learn) to start from:
+   * the encoder, and the head when the file has one, are loaded before the first step; it must fit
+   * --model, --stem and --width. A resumed run continues from its checkpoint instead. Default: none.
+   */
+  weights: z.string().min(1).optional(),
   /** Colour-distortion strength of the augmentation. Default 0.5 (the paper's CIFAR-10 setting). */
   strength: z.number().min(0).max(2.5).default(0.5),
   /** Gaussian blur in the augmentation. Default false (the paper's CIFAR-10 setting). */

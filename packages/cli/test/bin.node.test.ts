@@ -26,7 +26,7 @@ it('the simclr executable exits with 2 for a usage error and 1 for a failure', a
     simclr('eval', 'knn', '--checkpoint', dirname(BIN)),
   ]);
   expect(usage.code).toBe(2);
-  expect(usage.stderr).toMatch(/^simclr eval linear: --checkpoint DIR is required/);
+  expect(usage.stderr).toMatch(/^simclr eval linear: --checkpoint DIR or --weights FILE is required/);
   expect(failure.code).toBe(1);
   expect(failure.stderr).toContain('holds no model');
 });

@@ -298,7 +298,7 @@ describe('simclr eval', () => {
     it('a missing --checkpoint', async () => {
       const { code, err } = await runCli('eval', 'knn');
       expect(code).toBe(2);
-      expect(err).toMatch(/^simclr eval knn: --checkpoint DIR is required/);
+      expect(err).toMatch(/^simclr eval knn: --checkpoint DIR or --weights FILE is required/);
     });
 
     it('a --checkpoint that does not exist', async () => {

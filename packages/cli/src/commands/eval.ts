@@ -19,9 +19,10 @@ import {
 } from '../flags.js';
 import { formatRows } from '../format-rows.js';
 import { type Io, processIo } from '../io.js';
-import { resolveModel } from '../resolve-model.js';
+import { type ResolvedModel, resolveModel } from '../resolve-model.js';
 import { BACKENDS, DATASETS, type RunConfig } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
+import { ALLOW_GLOBALS_FLAG, describeArchitecture, modelFromWeights } from '../weights-model.js';
 import { assertWritableDir } from '../writable.js';
 import { fineTuneEval } from './eval-finetune.js';
 import { knnEval } from './eval-knn.js';
@@ -38,8 +39,15 @@ const CHECKPOINT_FLAG: Record<string, FlagSpec> = {
     type: 'string',
     short: 'c',
     value: 'DIR',
-    help: 'run directory, checkpoint or model directory (required)',
+    help: 'run directory, checkpoint or model directory (this or --weights)',
   },
+  weights: {
+    type: 'string',
+    short: 'w',
+    value: 'FILE',
+    help: 'PyTorch weights instead (safetensors, .pt: torchvision, lightly, solo-learn); printed, not written',
+  },
+  ...ALLOW_GLOBALS_FLAG,
 };
 
 /** Flags every evaluation takes besides --checkpoint. */
@@ -77,18 +85,21 @@ function flagsOf(kind: EvalKind): Record<string, FlagSpec> {
 
 function kindHelp(kind: EvalKind): string {
   return formatHelp(
-    `simclr eval ${kind.name} --checkpoint DIR [options]`,
+    `simclr eval ${kind.name} (--checkpoint DIR | --weights FILE) [options]`,
     `${kind.description}\nWrites DIR/eval-${kind.name}.json; the dataset defaults to the one in DIR's config.json.`,
     flagsOf(kind),
   );
 }
 
-export const evalHelp = `Usage: simclr eval <${EVAL_KINDS.join('|')}> --checkpoint DIR [options]
+export const evalHelp = `Usage: simclr eval <${EVAL_KINDS.join('|')}> (--checkpoint DIR | --weights FILE) [options]
 
 Evaluates a pretrained encoder's representation on a labelled train and test split. DIR is a run
 directory written by 'simclr pretrain --out' (its final model, else its newest valid checkpoint), one
 checkpoint directory, or a directory holding model.json. The result is printed and written to
-DIR/eval-<kind>.json; --report also writes DIR/report/report.html.
+DIR/eval-<kind>.json; --report also writes DIR/report/report.html. --weights FILE evaluates PyTorch
+weights instead (safetensors or torch.save: torchvision ResNets, lightly or solo-learn SimCLR models),
+built for the dataset's image size; the result is printed only ('simclr convert FILE DIR' keeps a
+directory to write into).
 
 --workers N|auto splits the encoding of the images (and the kNN search) over N worker threads, each
 running the backend of --backend, with the same result; finetune uses them only for the test images
@@ -145,10 +156,20 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   }
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument "${positionals[0]}"; see 'simclr ${command} --help'`);
-  const dir = stringFlag(values['checkpoint']);
+  const checkpoint = stringFlag(values['checkpoint']);
+  const weights = stringFlag(values['weights']);
+  if (checkpoint !== undefined && weights !== undefined) {
+    throw new UsageError('--checkpoint and --weights name two models; give one');
+  }
+  if (weights !== undefined && values['report'] === true) {
+    throw new UsageError(
+      `--report writes into the run directory, which --weights has not; convert first (simclr convert ${weights} DIR) and use --checkpoint DIR`,
+    );
+  }
+  const dir = checkpoint ?? weights;
   if (dir === undefined) {
     throw new UsageError(
-      `--checkpoint DIR is required: a run directory (simclr pretrain --out), a checkpoint directory or a model directory; see 'simclr ${command} --help'`,
+      `--checkpoint DIR or --weights FILE is required: a run directory (simclr pretrain --out), a checkpoint directory, a model directory, or a PyTorch weights file; see 'simclr ${command} --help'`,
     );
   }
   const backendName = choiceFlag(values['backend'], 'backend', BACKENDS) ?? 'auto';
@@ -160,16 +181,22 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   };
 
   const started = performance.now();
-  const resolved = await resolveModel(dir, (m) => say(`warning: ${m}`));
+  const resolved: ResolvedModel =
+    weights === undefined
+      ? await resolveModel(dir, (m) => say(`warning: ${m}`))
+      : { from: 'weights', modelDir: resolve(weights), step: null };
   const report = values['report'] === true;
   // Checked before the evaluation's time is spent: the record (and the report) go into DIR.
   let unwritable: string | undefined;
-  try {
-    await assertWritableDir(dir, '--checkpoint');
-  } catch (err) {
-    if (report || !SimclrError.is(err)) throw err;
-    unwritable = err.message;
-    say(`warning: ${unwritable}; the results will be printed, not written`);
+  if (weights !== undefined) unwritable = 'the model comes from --weights, not a run directory';
+  else {
+    try {
+      await assertWritableDir(dir, '--checkpoint');
+    } catch (err) {
+      if (report || !SimclrError.is(err)) throw err;
+      unwritable = err.message;
+      say(`warning: ${unwritable}; the results will be printed, not written`);
+    }
   }
   const seed = numberFlag(values['seed'], 'seed', { integer: true, min: 0 }) ?? resolved.config?.seed ?? 0;
   const backend = await setupBackend(backendName);
@@ -177,13 +204,26 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   const workers = backend.name === 'tensorflow' ? undefined : workersWanted;
   if (workers !== workersWanted)
     say('warning: --workers ignored: the tensorflow backend uses every core already');
-  const model = await loadSimCLRModel(fileSystem(resolved.modelDir));
+  // A model from --weights is built for the data's image shape once the data is loaded.
+  let model = weights === undefined ? await loadSimCLRModel(fileSystem(resolved.modelDir)) : undefined;
   try {
-    const [, modelHeight, modelWidth, modelChannels] = model.encoder.inputs[0]!.shape;
+    const [, modelHeight, modelWidth, modelChannels] =
+      model === undefined ? [] : model.encoder.inputs[0]!.shape;
     const side = modelHeight === modelWidth && typeof modelHeight === 'number' ? modelHeight : undefined;
     const options = dataOptions(values, dir, resolved.config, side, seed);
     const splits = await loadEvalSplits(options, say);
     const [height, width, channels] = splits.train.imageShape;
+    if (weights !== undefined) {
+      const read = await modelFromWeights(
+        weights,
+        [height, width, channels],
+        stringFlag(values['allow-globals']),
+      );
+      model = read.model;
+      say(
+        `simclr ${command}: ${weights}: ${describeArchitecture(read.architecture)}, ${read.report.loaded.length} tensors loaded`,
+      );
+    }
     const fits = [height, width, channels].every((d, i) => {
       const want = [modelHeight, modelWidth, modelChannels][i];
       return want === null || want === undefined || want === d;
@@ -200,7 +240,7 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
         (workers === undefined ? '' : `, ${resolveWorkerCount(workers)} worker threads`),
     );
     const outcome = await evaluate({
-      model,
+      model: model!,
       ...splits,
       seed,
       wantEmbeddings: report,
@@ -251,7 +291,14 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
             ['backend', backend.name],
             ...outcome.rows,
             ['time', `${record.seconds.toFixed(1)} s`],
-            ['written', unwritable === undefined ? recordPath : 'nothing (the directory cannot be written)'],
+            [
+              'written',
+              unwritable === undefined
+                ? recordPath
+                : weights !== undefined
+                  ? 'nothing (a --weights model has no run directory)'
+                  : 'nothing (the directory cannot be written)',
+            ],
             ...(reportPath !== undefined ? [['report', reportPath] as [string, string]] : []),
           ]),
         );
@@ -274,7 +321,7 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
       outcome.embeddings?.features.dispose();
     }
   } finally {
-    model.dispose();
+    model?.dispose();
   }
 }
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { simclrAugment } from '@simclr/augment';
 import { createRng, setupBackend } from '@simclr/core';
 import { ioError, resolveWorkerCount } from '@simclr/core/node';
+import { inferResNetOptions, loadStateDict } from '@simclr/models';
 import {
   LOSS_NAMES,
   lossConfigSchema,
@@ -31,6 +32,7 @@ import {
   trainingPart,
 } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
+import { ALLOW_GLOBALS_FLAG, readWeights } from '../weights-model.js';
 
 /** The losses the CLI can train: every named one (`custom` needs a function, from the library). */
 const CLI_LOSSES = LOSS_NAMES.filter((name) => name !== 'custom');
@@ -127,6 +129,13 @@ const FLAGS: Record<string, FlagSpec> = {
     value: 'N',
     help: 'train data-parallel on N worker threads, or auto (one per core; default 1)',
   },
+  weights: {
+    type: 'string',
+    short: 'w',
+    value: 'FILE',
+    help: 'start from PyTorch weights (safetensors, .pt: torchvision, lightly, solo-learn)',
+  },
+  ...ALLOW_GLOBALS_FLAG,
   'global-bn': { type: 'boolean', help: 'with workers: batch norm over the whole batch (global BN)' },
   out: { type: 'string', short: 'o', value: 'DIR', help: `run directory (default ${RUN_DEFAULTS.out})` },
   resume: {
@@ -195,6 +204,7 @@ export async function resolveRunConfig(
   set(merged, 'workers', workersFlag(values['workers']));
   if (values['global-bn'] === true) merged['globalBatchNorm'] = true;
   set(merged, 'out', str('out'));
+  set(merged, 'weights', str('weights'));
   set(merged, 'resume', str('resume'));
   set(
     merged,
@@ -278,6 +288,23 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
   const store = new CheckpointStore(join(out, 'checkpoints'), { keepLast: config.keepCheckpoints });
   await checkResumeSettings(out, config, (await store.list()).length > 0);
   const model = buildModel(config, dataset.imageShape, createRng(config.seed).fork());
+  if (config.weights !== undefined) {
+    try {
+      const allowGlobals = values['allow-globals'];
+      const { stateDict } = await readWeights(
+        config.weights,
+        typeof allowGlobals === 'string' ? allowGlobals : undefined,
+      );
+      const hasHead = inferResNetOptions(stateDict).head !== undefined;
+      const loaded = loadStateDict(hasHead ? model : model.encoder, stateDict);
+      say(
+        `initialised from ${config.weights} (${loaded.layout} names, ${loaded.loaded.length} tensors${hasHead ? '' : '; the head starts fresh'})`,
+      );
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
   const parameters = model.trainableWeights.reduce((n, w) => n + w.size, 0);
   const augmentOptions = {
     size: [dataset.imageShape[0], dataset.imageShape[1]] as [number, number],
