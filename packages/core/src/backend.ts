@@ -86,14 +86,25 @@ async function loadNative(): Promise<NativeModule | Omit<Skip, 'name'>> {
     : { why: 'unavailable', detail: `${NATIVE_PACKAGE}: ${status.reason}` };
 }
 
+/**
+ * The order `'auto'` tries. In the browser webgl stays ahead of webgpu: every WebGPU run in this
+ * project's tests is on SwiftShader, a CPU fallback adapter that says nothing about speed on a real GPU,
+ * tfjs-backend-webgpu's README lists inference models only, and webgl is what tfjs has trained on for
+ * years. webgpu comes second, for browsers where webgl cannot start. In Node it is not tried: Dawn finds
+ * no adapter on the machines this is tested on, and a software Vulkan adapter it might find elsewhere
+ * would be slower than wasm; ask for it by name.
+ */
 function autoOrder(): BackendName[] {
-  return isNode() ? ['tensorflow', 'native', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
+  return isNode() ? ['tensorflow', 'native', 'wasm', 'cpu'] : ['webgl', 'webgpu', 'wasm', 'cpu'];
 }
 
 function installHint(name: BackendName): string {
   if (name === 'native') return `npm install ${NATIVE_PACKAGE}`;
   if (name === 'tensorflow') {
     return `npm install @tensorflow/tfjs-node@${TFJS_VERSION} (or @tensorflow/tfjs-node-gpu@${TFJS_VERSION} for CUDA)`;
+  }
+  if (name === 'webgpu' && isNode()) {
+    return `npm install ${PACKAGES.webgpu[0]}@${TFJS_VERSION} ${DAWN_PACKAGE}`;
   }
   return `npm install ${PACKAGES[name][0]}@${TFJS_VERSION}`;
 }
@@ -154,6 +165,83 @@ async function activate(
   }
 }
 
+/** The npm package that gives Node a `navigator.gpu` (Dawn, Chromium's WebGPU implementation). */
+const DAWN_PACKAGE = 'webgpu';
+
+/** The part of the `webgpu` package that `setupBackend` uses. */
+interface DawnModule {
+  create(options: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+/** The WebGPU API as far as the adapter probe needs it. */
+interface GPU {
+  requestAdapter(options?: { powerPreference?: string }): Promise<unknown>;
+}
+
+/** The probe's answer, made once per thread: Dawn starts a Vulkan (or Metal, D3D12) instance. */
+let webgpuProbe: Promise<Omit<Skip, 'name'> | undefined> | undefined;
+
+/**
+ * In Node, makes `navigator.gpu` from the `webgpu` package (with the `GPUBufferUsage`… globals that
+ * tfjs-backend-webgpu reads), so that importing the backend package afterwards registers it.
+ */
+async function installDawn(): Promise<Omit<Skip, 'name'> | undefined> {
+  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+  if (nav?.gpu !== undefined) return undefined;
+  let dawn: DawnModule;
+  try {
+    dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as DawnModule;
+  } catch {
+    return { why: 'not-installed', detail: installHint('webgpu') };
+  }
+  const g = globalThis as Record<string, unknown>;
+  for (const [key, value] of Object.entries(dawn.globals)) if (!(key in g)) g[key] = value;
+  const gpu = dawn.create([]);
+  if (nav === undefined) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  } else {
+    Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  }
+  return undefined;
+}
+
+/** Why webgpu cannot run here (no `navigator.gpu`, no adapter), or `undefined` when an adapter answers. */
+function probeWebgpu(): Promise<Omit<Skip, 'name'> | undefined> {
+  webgpuProbe ??= (async () => {
+    if (isNode()) {
+      const missing = await installDawn();
+      if (missing !== undefined) return missing;
+    }
+    const scope = globalThis as { navigator?: { gpu?: GPU }; isSecureContext?: boolean };
+    const gpu = scope.navigator?.gpu;
+    if (gpu === undefined) {
+      return {
+        why: 'unavailable',
+        detail:
+          scope.isSecureContext === false
+            ? 'navigator.gpu is undefined: WebGPU needs a secure context (https or localhost)'
+            : 'navigator.gpu is undefined: this browser has no WebGPU or has it turned off',
+      };
+    }
+    let adapter: unknown = null;
+    let error = '';
+    try {
+      adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    } catch (e) {
+      error = `: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (adapter !== null && adapter !== undefined) return undefined;
+    return {
+      why: 'unavailable',
+      detail: isNode()
+        ? `no WebGPU adapter (Dawn found none on this machine${error || ': it needs a Vulkan driver with the features Dawn requires on Linux, Metal on macOS, D3D12 on Windows; Dawn printed what is missing on stderr'})`
+        : `no WebGPU adapter (navigator.gpu.requestAdapter() gave none${error || ': WebGPU is off or blocklisted for this GPU'})`,
+    };
+  })();
+  return webgpuProbe;
+}
+
 /** Why a backend was passed over: its package is missing, it cannot load here, or it failed to start. */
 interface Skip {
   name: BackendName;
@@ -189,9 +277,14 @@ export function activeBackend(): BackendName {
  * Imports and activates the first backend that is installed and works, and returns what it chose.
  *
  * - `'auto'` (default) tries, in Node, `tensorflow` (from `@tensorflow/tfjs-node-gpu`, then
- *   `@tensorflow/tfjs-node`), `wasm`, `cpu`; in the browser `webgl`, `wasm`, `cpu`.
+ *   `@tensorflow/tfjs-node`), `native`, `wasm`, `cpu`; in the browser `webgl`, `webgpu`, `wasm`, `cpu`
+ *   (webgl first until webgpu is measured on real GPUs; see the README's Backends section).
  * - A name or a list of names tries exactly those, in order; if none can be loaded the error gives the
  *   npm command that installs the first one.
+ * - `webgpu` needs an adapter from `navigator.gpu`. In the browser the app imports
+ *   `@tensorflow/tfjs-backend-webgpu`; in Node the optional `webgpu` package (Dawn) provides
+ *   `navigator.gpu`. Without an adapter it is skipped with the reason, e.g. `'webgpu' is not available:
+ *   no WebGPU adapter (Dawn found none on this machine: …)`.
  *
  * It also registers the kernels that make `wasm` and `cpu` train conv nets at a useful speed.
  */
@@ -202,6 +295,12 @@ export async function setupBackend(
   const { order, auto } = normalise(pref);
   const skips: Skip[] = [];
   for (const name of order) {
+    // Before the import: tfjs-backend-webgpu registers itself only where navigator.gpu exists.
+    const noGpu = name === 'webgpu' ? await probeWebgpu() : undefined;
+    if (noGpu !== undefined) {
+      skips.push({ name, ...noGpu });
+      continue;
+    }
     if (!(await loadBackendPackage(name))) {
       skips.push({ name, why: 'not-installed', detail: installHint(name) });
       continue;

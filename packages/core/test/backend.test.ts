@@ -64,9 +64,6 @@ describe('setupBackend', () => {
     await expect(setupBackend('tensorflow')).rejects.toThrow(
       "backend 'tensorflow' is not installed; install it with: npm install @tensorflow/tfjs-node@4.22.0",
     );
-    await expect(setupBackend('webgpu')).rejects.toThrow(
-      'npm install @tensorflow/tfjs-backend-webgpu@4.22.0',
-    );
   });
 
   it('names the bad argument', async () => {
@@ -78,11 +75,13 @@ describe('setupBackend', () => {
   });
 
   it('a list tries each in order', async () => {
-    const info = await setupBackend(['webgpu', 'cpu']);
+    const info = await setupBackend(['tensorflow', 'cpu']);
     expect(info).toEqual({
       name: 'cpu',
       accelerated: false,
-      skipped: ["'webgpu' is not installed (npm install @tensorflow/tfjs-backend-webgpu@4.22.0)"],
+      skipped: [
+        "'tensorflow' is not installed (npm install @tensorflow/tfjs-node@4.22.0 (or @tensorflow/tfjs-node-gpu@4.22.0 for CUDA))",
+      ],
     });
   });
 
@@ -94,5 +93,69 @@ describe('setupBackend', () => {
         .arraySync(),
     );
     expect(g).toEqual([2, 4, 6]);
+  });
+});
+
+/** Whether WebGPU gives an adapter here, asked without `setupBackend`: Dawn's `webgpu` package in Node. */
+async function webgpuAdapterHere(): Promise<boolean> {
+  if (inBrowser) {
+    const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+    return gpu !== undefined && (await gpu.requestAdapter()) !== null;
+  }
+  const { create } = await import('webgpu');
+  return (await create([]).requestAdapter()) !== null;
+}
+
+const adapter = await webgpuAdapterHere();
+
+const NO_DAWN_ADAPTER =
+  "'webgpu' is not available: no WebGPU adapter (Dawn found none on this machine: it needs a Vulkan " +
+  'driver with the features Dawn requires on Linux, Metal on macOS, D3D12 on Windows; Dawn printed what ' +
+  'is missing on stderr)';
+
+describe('setupBackend: webgpu', () => {
+  // Rows for Node with the `webgpu` package installed and no adapter (Dawn on Mesa's lavapipe here).
+  it.runIf(!inBrowser && !adapter).each([
+    {
+      pref: ['webgpu', 'cpu'] as const,
+      info: { name: 'cpu', accelerated: false, skipped: [NO_DAWN_ADAPTER] },
+    },
+    {
+      pref: ['webgpu', 'wasm'] as const,
+      info: { name: 'wasm', accelerated: false, skipped: [NO_DAWN_ADAPTER] },
+    },
+  ])('Node, no adapter: $pref falls back with a one-line reason', async ({ pref, info }) => {
+    expect(await setupBackend(pref)).toEqual(info);
+  });
+
+  it.runIf(!inBrowser && !adapter)(
+    "Node, no adapter: 'webgpu' alone fails with code 'unavailable'",
+    async () => {
+      const error = await setupBackend('webgpu').catch((e: unknown) => e);
+      expect(SimclrError.is(error)).toBe(true);
+      expect((error as SimclrError).code).toBe('unavailable');
+      expect((error as Error).message).toBe(`backend ${NO_DAWN_ADAPTER}`);
+    },
+  );
+
+  it.runIf(!inBrowser)("'auto' in Node does not try webgpu", async () => {
+    const info = await setupBackend('auto');
+    expect(info.skipped.some((s) => s.startsWith("'webgpu'"))).toBe(false);
+  });
+
+  it.runIf(inBrowser && adapter)('activates in the browser where an adapter answers', async () => {
+    const info = await setupBackend(['webgpu', 'webgl']);
+    expect(info).toEqual({ name: 'webgpu', accelerated: true, skipped: [] });
+    expect(tf.getBackend()).toBe('webgpu');
+    const g = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor1d([1, 2, 3]))
+        .arraySync(),
+    );
+    expect(g).toEqual([2, 4, 6]);
+  });
+
+  it.runIf(inBrowser)("'auto' keeps webgl ahead of webgpu", async () => {
+    expect(await setupBackend('auto')).toEqual({ name: 'webgl', accelerated: true, skipped: [] });
   });
 });
