@@ -1,6 +1,7 @@
 import { SimclrError } from '@simclr/core';
 import { augmentPreviewHelp, runAugmentPreview } from './commands/augment-preview.js';
 import { convertHelp, runConvert } from './commands/convert.js';
+import { doctorHelp, runDoctor } from './commands/doctor.js';
 import { evalHelp, runEval } from './commands/eval.js';
 import { pretrainHelp, runPretrain } from './commands/pretrain.js';
 import { EVAL_KINDS } from './eval-kind.js';
@@ -38,6 +39,11 @@ const COMMANDS: Record<string, CommandEntry> = {
     run: runConvert,
     summary: 'convert weights: PyTorch (safetensors, .pt) to and from our model directories',
     help: convertHelp,
+  },
+  doctor: {
+    run: runDoctor,
+    summary: 'which backends load here, why the others do not, and the command that fixes each',
+    help: doctorHelp,
   },
 };
 
