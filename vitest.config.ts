@@ -5,7 +5,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './packages/test-utils/src/chromium
 // Tests and type-checks run on each package's `src` through the `source` export condition.
 const conditions = ['source', 'module', 'import', 'default'];
 
-/** Suites that also run on webgl in Chromium. */
+/** Suites that also run on webgl and webgpu in Chromium. */
 const browserSuites = [
   'packages/core/test/**/*.test.ts',
   'packages/augment/test/**/*.test.ts',
@@ -41,6 +41,7 @@ export default defineConfig({
             '@tensorflow/tfjs-layers',
             '@tensorflow/tfjs-backend-cpu',
             '@tensorflow/tfjs-backend-webgl',
+            '@tensorflow/tfjs-backend-webgpu',
           ],
         },
         test: {

@@ -3,10 +3,29 @@ import { setupBackend } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
 
-/** The backends a suite runs on in this environment: cpu and wasm in Node, webgl in the browser. */
+const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined';
+
+/**
+ * Whether this page gets a WebGPU adapter (in headless Chromium, SwiftShader's with
+ * `--enable-unsafe-webgpu`), asked once per test file, before its suites are collected.
+ */
+const webgpuAdapter: boolean = await (async () => {
+  if (!inBrowser) return false;
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+  try {
+    return gpu !== undefined && (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * The backends a suite runs on in this environment: cpu and wasm in Node; webgl in the browser, and
+ * webgpu beside it when `navigator.gpu` gives an adapter.
+ */
 export function availableBackends(): BackendName[] {
-  const inBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined';
-  return inBrowser ? ['webgl'] : ['cpu', 'wasm'];
+  if (!inBrowser) return ['cpu', 'wasm'];
+  return webgpuAdapter ? ['webgl', 'webgpu'] : ['webgl'];
 }
 
 /**
