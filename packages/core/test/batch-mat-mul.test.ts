@@ -4,7 +4,7 @@ import { it } from 'vitest';
 import { describeBackends } from '../../test-utils/src/index.js';
 import { expectSumsClose, type RefResult } from './conv-reference.js';
 
-const RTOL = { cpu: 1e-5, wasm: 1e-5, webgl: 1e-4 } as const;
+const RTOL = { cpu: 1e-5, wasm: 1e-5, webgl: 1e-4, webgpu: 1e-4 } as const;
 
 function uniform(rng: Rng, size: number): Float32Array {
   const v = new Float32Array(size);
@@ -54,7 +54,7 @@ const CASES: Array<{ label: string; a: number[]; b: number[] }> = [
   { label: 'rank 3, a batch of one broadcast against two', a: [1, 3, 6], b: [2, 6, 2] },
 ];
 
-describeBackends('BatchMatMul with transposed operands', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('BatchMatMul with transposed operands', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   const rtol = RTOL[backend as keyof typeof RTOL];
   for (const { label, a: aShape, b: bShape } of CASES) {
     for (const [transposeA, transposeB] of [

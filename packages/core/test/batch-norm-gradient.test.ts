@@ -4,7 +4,7 @@ import { it } from 'vitest';
 import { describeBackends, expectClose } from '../../test-utils/src/index.js';
 import { expectSumsClose, type RefResult } from './conv-reference.js';
 
-const RTOL = { cpu: 1e-5, wasm: 1e-5, webgl: 1e-4 } as const;
+const RTOL = { cpu: 1e-5, wasm: 1e-5, webgl: 1e-4, webgpu: 1e-4 } as const;
 const EPSILON = 1e-3;
 
 function uniform(rng: Rng, size: number, lo: number, hi: number): Float32Array {
@@ -25,7 +25,7 @@ function perChannel(size: number, channels: number, term: (i: number) => number)
   return { values, absSum };
 }
 
-describeBackends('FusedBatchNorm gradient', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('FusedBatchNorm gradient', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   const rtol = RTOL[backend as keyof typeof RTOL];
 
   for (const { label, xShape, paramShape } of [

@@ -53,7 +53,7 @@ const LAYERS: Array<RefConv & { label: string }> = [
   },
 ];
 
-describeBackends('training conv nets', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('training conv nets', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   for (const layer of LAYERS) {
     it(`conv layer gradients (x, filter, bias) match float64 to 1e-4 relative: ${layer.label}`, () => {
       const rng = createRng(99);

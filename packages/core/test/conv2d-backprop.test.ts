@@ -11,7 +11,7 @@ import {
 } from './conv-reference.js';
 
 /** Relative error allowed per sum, against Σ|term| (float32 accumulation; SwiftShader on webgl). */
-const RTOL = { cpu: 1e-5, wasm: 1e-5, webgl: 1e-4 } as const;
+const RTOL = { cpu: 1e-5, wasm: 1e-5, webgl: 1e-4, webgpu: 1e-4 } as const;
 
 function uniform(rng: Rng, size: number): Float32Array {
   const v = new Float32Array(size);
@@ -173,7 +173,7 @@ function gradients(c: RefConv, d: Inputs): { dx: Float32Array; dw: Float32Array 
   });
 }
 
-describeBackends('Conv2D gradient kernels', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('Conv2D gradient kernels', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   const rtol = RTOL[backend as keyof typeof RTOL];
 
   const cases: Array<[string, RefConv]> = [
@@ -189,31 +189,34 @@ describeBackends('Conv2D gradient kernels', ['cpu', 'wasm', 'webgl'], (backend) 
     });
   });
 
-  it.runIf(backend !== 'webgl')('handles NCHW by transposing, with the same results as NHWC', () => {
-    const c: RefConv = { xShape: [2, 7, 6, 3], filterShape: [3, 3, 3, 4], strides: [2, 2], pad: 'same' };
-    const d = makeInputs(c, 7);
-    const toNchw = (v: Float32Array, s: [number, number, number, number]) =>
-      tf.tidy(() => tf.transpose(tf.tensor4d(v, s), [0, 3, 1, 2]));
-    const [dx, dw] = tf.tidy(() => {
-      const x = toNchw(d.x, c.xShape);
-      const dy = toNchw(d.dy, d.dyShape);
-      const filter = tf.tensor4d(d.filter, c.filterShape);
-      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NCHW' };
-      const dxNchw = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
-        ...attrs,
-        inputShape: x.shape,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor;
-      const dwOut = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        ...attrs,
-        filterShape: c.filterShape,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor;
-      return [tf.transpose(dxNchw, [0, 2, 3, 1]).dataSync(), dwOut.dataSync()];
-    });
-    expectSumsClose(dx!, refBackpropInput(c, d.dy, d.filter), rtol, 'dX');
-    expectSumsClose(dw!, refBackpropFilter(c, d.x, d.dy), rtol, 'dW');
-  });
+  it.runIf(backend === 'cpu' || backend === 'wasm')(
+    'handles NCHW by transposing, with the same results as NHWC',
+    () => {
+      const c: RefConv = { xShape: [2, 7, 6, 3], filterShape: [3, 3, 3, 4], strides: [2, 2], pad: 'same' };
+      const d = makeInputs(c, 7);
+      const toNchw = (v: Float32Array, s: [number, number, number, number]) =>
+        tf.tidy(() => tf.transpose(tf.tensor4d(v, s), [0, 3, 1, 2]));
+      const [dx, dw] = tf.tidy(() => {
+        const x = toNchw(d.x, c.xShape);
+        const dy = toNchw(d.dy, d.dyShape);
+        const filter = tf.tensor4d(d.filter, c.filterShape);
+        const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NCHW' };
+        const dxNchw = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
+          ...attrs,
+          inputShape: x.shape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const dwOut = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+          ...attrs,
+          filterShape: c.filterShape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        return [tf.transpose(dxNchw, [0, 2, 3, 1]).dataSync(), dwOut.dataSync()];
+      });
+      expectSumsClose(dx!, refBackpropInput(c, d.dy, d.filter), rtol, 'dX');
+      expectSumsClose(dw!, refBackpropFilter(c, d.x, d.dy), rtol, 'dW');
+    },
+  );
 
-  it.runIf(backend !== 'webgl')('frees every intermediate buffer', () => {
+  it.runIf(backend === 'cpu' || backend === 'wasm')('frees every intermediate buffer', () => {
     const c: RefConv = { xShape: [2, 9, 8, 3], filterShape: [3, 3, 3, 4], strides: [2, 2], pad: 'valid' };
     const d = makeInputs(c, 8);
     gradients(c, d);
@@ -222,47 +225,55 @@ describeBackends('Conv2D gradient kernels', ['cpu', 'wasm', 'webgl'], (backend) 
     expect(tf.memory().numDataBuffers).toBe(buffers);
   });
 
-  it.runIf(backend !== 'webgl')('rejects a dy that is not the forward output shape, naming both', () => {
-    const x = tf.zeros([2, 8, 8, 3]);
-    const dy = tf.zeros([2, 8, 8, 4]);
-    const filter = tf.zeros([3, 3, 3, 4]);
-    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC' };
-    const dW = () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        ...attrs,
-        filterShape: [3, 3, 3, 4],
-      } as unknown as tf.NamedAttrMap);
-    expect(dW).toThrow(SimclrError);
-    expect(dW).toThrow(
-      'Conv2DBackpropFilter: dy must have the forward output\'s shape [2,4,4,4] (x [2,8,8,3], filter [3,3,3,4], strides 2, pad "same"), got [2,8,8,4]',
-    );
-    if (backend === 'wasm') {
-      const dX = () =>
-        tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
+  it.runIf(backend === 'cpu' || backend === 'wasm')(
+    'rejects a dy that is not the forward output shape, naming both',
+    () => {
+      const x = tf.zeros([2, 8, 8, 3]);
+      const dy = tf.zeros([2, 8, 8, 4]);
+      const filter = tf.zeros([3, 3, 3, 4]);
+      const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC' };
+      const dW = () =>
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
           ...attrs,
-          inputShape: [2, 8, 8, 3],
+          filterShape: [3, 3, 3, 4],
         } as unknown as tf.NamedAttrMap);
-      expect(dX).toThrow(/^Conv2DBackpropInput: dy must have the forward output's shape \[2,4,4,4\]/);
-    }
-    tf.dispose([x, dy, filter]);
-  });
+      expect(dW).toThrow(SimclrError);
+      expect(dW).toThrow(
+        'Conv2DBackpropFilter: dy must have the forward output\'s shape [2,4,4,4] (x [2,8,8,3], filter [3,3,3,4], strides 2, pad "same"), got [2,8,8,4]',
+      );
+      if (backend === 'wasm') {
+        const dX = () =>
+          tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, {
+            ...attrs,
+            inputShape: [2, 8, 8, 3],
+          } as unknown as tf.NamedAttrMap);
+        expect(dX).toThrow(/^Conv2DBackpropInput: dy must have the forward output's shape \[2,4,4,4\]/);
+      }
+      tf.dispose([x, dy, filter]);
+    },
+  );
 
-  it.runIf(backend !== 'webgl')('rejects bad strides and data formats with SimclrError', () => {
-    const x = tf.zeros([1, 4, 4, 1]);
-    const dy = tf.zeros([1, 4, 4, 1]);
-    const run = (attrs: Record<string, unknown>) => () =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
-        strides: 1,
-        pad: 'same',
-        dataFormat: 'NHWC',
-        filterShape: [1, 1, 1, 1],
-        ...attrs,
-      } as unknown as tf.NamedAttrMap);
-    expect(run({ strides: [0, 1] })).toThrow('strides must be a positive integer or two of them, got [0,1]');
-    expect(run({ dataFormat: 'NWHC' })).toThrow(`dataFormat must be 'NHWC' or 'NCHW', got "NWHC"`);
-    expect(run({ filterShape: [1, 1, 2, 1] })).toThrow(
-      'filter [1,1,2,1] must have 1 input channels to match x [1,4,4,1], got 2',
-    );
-    tf.dispose([x, dy]);
-  });
+  it.runIf(backend === 'cpu' || backend === 'wasm')(
+    'rejects bad strides and data formats with SimclrError',
+    () => {
+      const x = tf.zeros([1, 4, 4, 1]);
+      const dy = tf.zeros([1, 4, 4, 1]);
+      const run = (attrs: Record<string, unknown>) => () =>
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          filterShape: [1, 1, 1, 1],
+          ...attrs,
+        } as unknown as tf.NamedAttrMap);
+      expect(run({ strides: [0, 1] })).toThrow(
+        'strides must be a positive integer or two of them, got [0,1]',
+      );
+      expect(run({ dataFormat: 'NWHC' })).toThrow(`dataFormat must be 'NHWC' or 'NCHW', got "NWHC"`);
+      expect(run({ filterShape: [1, 1, 2, 1] })).toThrow(
+        'filter [1,1,2,1] must have 1 input channels to match x [1,4,4,1], got 2',
+      );
+      tf.dispose([x, dy]);
+    },
+  );
 });

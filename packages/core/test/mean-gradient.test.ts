@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeBackends, expectClose } from '../../test-utils/src/index.js';
 
-describeBackends('Mean gradient', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('Mean gradient', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   for (const { shape, axis, keepDims } of [
     { shape: [4, 3, 5, 6], axis: [0, 1, 2], keepDims: false },
     { shape: [4, 3, 5, 6], axis: [1], keepDims: true },

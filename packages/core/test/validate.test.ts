@@ -107,7 +107,7 @@ describe('number and option validators', () => {
   });
 });
 
-describeBackends('tensor validators', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('tensor validators', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('assertTensor and assertRank say what they got', () => {
     const t = tf.zeros([32, 32, 3]);
     expect(() => assertTensor(t, 'x')).not.toThrow();

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeBackends } from '../../test-utils/src/index.js';
 
-describeBackends('value checks', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('value checks', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('are on by default, off inside withValueChecks(false), and back on after it throws', async () => {
     const bad = tf.tensor([1, Number.NaN]);
     expect(valueChecksEnabled()).toBe(true);
