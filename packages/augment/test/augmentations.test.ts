@@ -31,7 +31,7 @@ const halve: Augmentation = Object.assign((x: ImageBatch) => adjustBrightness(x,
   describe: () => 'halve brightness',
 });
 
-describeBackends('augmentations', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('augmentations', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('simclrAugment: same seed gives identical views, another seed different ones', () => {
     const images = randomImages([6, 20, 20, 3]);
     const augment = simclrAugment({ size: 16 });

@@ -106,7 +106,7 @@ function changed(augmentation: Augmentation, n: number, seed: number, size = 2):
   return Array.from(diff, (d) => d > 1e-6);
 }
 
-describeBackends('per-image rates', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('per-image rates', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   const n = 40_000;
   const cases: [string, Augmentation, number][] = [
     ['randomHorizontalFlip p=0.5', randomHorizontalFlip(), 0.5],

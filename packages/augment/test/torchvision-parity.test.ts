@@ -63,7 +63,7 @@ function run(name: string, x: ImageBatch, params: unknown): ImageBatch {
   }
 }
 
-describeBackends('torchvision parity', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('torchvision parity', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   const errors: string[] = [];
   afterAll(() => {
     console.info(`max |ours - torchvision| on ${backend}:\n  ${errors.join('\n  ')}`);

@@ -34,7 +34,7 @@ function slowDataset(log: string[], delayMs: number, size = 8): Dataset {
   });
 }
 
-describeBackends('batches', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('batches', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('visits every index exactly once per epoch with dropLast = false, labels matching images', async () => {
     const ds = await indexed();
     const rng = createRng(7);

@@ -4,7 +4,7 @@ import { fromCifarBinary, fromStl10Binary, STL10_IMAGE_BYTES } from '../src/inde
 
 // Hand-placed bytes, checked against the layouts as the publishers document them, independently of
 // the fixture writers in helpers/formats.ts.
-describeBackends('record decoders', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('record decoders', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('CIFAR: label byte(s), then R, G, B planes, each row-major', async () => {
     const rec = new Uint8Array(2 + 3072);
     rec[0] = 7; // coarse

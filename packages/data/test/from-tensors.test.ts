@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { fromTensors } from '../src/index.js';
 
-describeBackends('fromTensors', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('fromTensors', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('keeps float32 images exactly and survives disposing the inputs', async () => {
     const values = Float32Array.from({ length: 3 * 2 * 2 * 3 }, (_, i) => (i * 0.37) % 1);
     const images = tf.tensor4d(values, [3, 2, 2, 3]);

@@ -40,7 +40,7 @@ describe('parseIdx', () => {
   });
 });
 
-describeBackends('fromIdx', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('fromIdx', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   const n = 12;
   const pixels = randomBytes(n * 5 * 4, 3);
   const labelValues = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);

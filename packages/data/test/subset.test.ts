@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { fromTensors, subset } from '../src/index.js';
 
-describeBackends('subset', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('subset', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('reads through to the chosen examples, in order, and batches over them', async () => {
     const images = tf.tidy(() => tf.reshape(tf.div(tf.range(0, 10), 10), [10, 1, 1, 1]) as tf.Tensor4D);
     const base = await fromTensors(images, Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1, 2, 0]));

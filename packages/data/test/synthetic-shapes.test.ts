@@ -2,7 +2,7 @@ import { describeBackends } from '@simclr/test-utils';
 import { expect, it } from 'vitest';
 import { SHAPE_CLASSES, syntheticShapes } from '../src/index.js';
 
-describeBackends('syntheticShapes', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('syntheticShapes', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('draws balanced, labelled shapes that do not depend on the reading order', async () => {
     const ds = await syntheticShapes({ size: 20, imageSize: 16, seed: 3 });
     expect(ds.size).toBe(20);

@@ -7,7 +7,7 @@ import { embeddingBatch, embeddingPair } from './inputs.js';
 import { numericGradient } from './numeric-gradient.js';
 import { alignmentReference, rows, uniformityReference } from './reference.js';
 
-describeBackends('alignment and uniformity', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('alignment and uniformity', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   for (const [alpha, normalize] of [
     [2, true],
     [1, true],

@@ -26,7 +26,7 @@ function valueAndGrad(loss: Loss, z1: tf.Tensor2D, z2: tf.Tensor2D, anchors?: An
   });
 }
 
-describeBackends('anchor ranges of the pair losses', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('anchor ranges of the pair losses', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   const n = 6;
   // Ranges as three replicas of two images each would hold them, and an uneven split.
   const splits: AnchorRange[][] = [

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { embeddingPair } from './inputs.js';
 import { contrastiveAccuracyReference, rows } from './reference.js';
 
-describeBackends('contrastiveAccuracy', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('contrastiveAccuracy', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('matches the float64 count', () => {
     for (const n of [3, 16, 64]) {
       const { z1: a, z2: b } = embeddingPair(n, 8);

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { expectMatchesReference } from './pair-loss-check.js';
 import { marginTripletReference } from './reference.js';
 
-describeBackends('marginTriplet', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('marginTriplet', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   for (const [n, margin, normalize, semiHard] of [
     [3, 0.5, true, false],
     [16, 0.2, true, true],

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { expectMatchesReference } from './pair-loss-check.js';
 import { ntLogisticReference } from './reference.js';
 
-describeBackends('ntLogistic', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('ntLogistic', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   for (const [n, temperature, normalize, semiHard] of [
     [3, 0.1, true, false],
     [16, 0.5, true, true],

@@ -42,7 +42,7 @@ function maxAbs(values: ArrayLike<number>): number {
   return m;
 }
 
-describeBackends('ntXent', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('ntXent', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   const worst = { value: 0, grad: 0 };
   afterAll(() => {
     console.info(

@@ -7,7 +7,7 @@ import fixtures from './fixtures/losses.json' with { type: 'json' };
 import { embeddingBatch, embeddingPair } from './inputs.js';
 import { rows, supConReference } from './reference.js';
 
-describeBackends('supCon', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('supCon', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   for (const c of fixtures.supCon) {
     it(`matches PyTorch and the float64 formula: τ=${c.temperature}, normalize=${c.normalize}`, () => {
       const flat = embeddingBatch(c.m, c.d);
