@@ -12,7 +12,7 @@ export const DATASETS = [
   'synthetic',
 ] as const;
 /** The backends `simclr` can run on: 'auto' picks the first that works. */
-export const BACKENDS = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
 /** The encoders `simclr` can build by name. */
 export const MODELS = ['small-cnn', 'resnet18', 'resnet34', 'resnet50'] as const;
 
