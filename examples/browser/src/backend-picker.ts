@@ -1,6 +1,6 @@
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { type AppBackend, activateBackend } from './backends.js';
+import { type AppBackend, activateBackend, webgpuSupport } from './backends.js';
 import { showError } from './show-error.js';
 import type { TaskLock } from './task-lock.js';
 
@@ -24,9 +24,10 @@ function wasmThreads(): string {
 }
 
 /**
- * Shows the active backend (chosen by `setupBackend('auto')` at start; for webgl the GPU, for wasm its
- * threads) and switches it. The output carries
- * `data-backend` for tests. While a task runs the selector is disabled; after every task it re-reads the
+ * Shows the active backend (chosen by `setupBackend('auto')` at start; for webgl and webgpu the GPU, for
+ * wasm its threads) and switches it. Where the browser cannot run webgpu (no `navigator.gpu`, or no
+ * adapter) its option is disabled and names the reason, which the select also carries as
+ * `data-webgpu-unavailable`. The output carries `data-backend` for tests. While a task runs the selector is disabled; after every task it re-reads the
  * backend, since the benchmark switches backends and back.
  */
 export async function createBackendPicker(root: HTMLElement, lock: TaskLock): Promise<void> {
@@ -34,14 +35,28 @@ export async function createBackendPicker(root: HTMLElement, lock: TaskLock): Pr
   const output = root.querySelector<HTMLOutputElement>('#backend-name')!;
   const renderer = root.querySelector<HTMLElement>('#backend-renderer')!;
   const gpu = webglRenderer();
+  const webgpu = await webgpuSupport();
+  const webgpuOption = select.querySelector<HTMLOptionElement>('option[value="webgpu"]')!;
+  if (webgpu.available) {
+    delete select.dataset.webgpuUnavailable;
+  } else {
+    webgpuOption.disabled = true;
+    webgpuOption.textContent = `webgpu (unavailable: ${webgpu.reason})`;
+    webgpuOption.title = webgpu.reason;
+    select.dataset.webgpuUnavailable = webgpu.reason;
+  }
+  const rendererOf = (name: string): string => {
+    if (name === 'webgl') return gpu === null ? '' : `on ${gpu}`;
+    if (name === 'webgpu') return webgpu.available ? `on ${webgpu.adapter}` : '';
+    return name === 'wasm' ? `on ${wasmThreads()}` : '';
+  };
 
   const show = () => {
     const name = tf.getBackend();
     output.value = name;
     output.dataset.backend = name;
     select.value = name;
-    renderer.textContent =
-      name === 'webgl' && gpu !== null ? `on ${gpu}` : name === 'wasm' ? `on ${wasmThreads()}` : '';
+    renderer.textContent = rendererOf(name);
   };
   const refresh = () => {
     select.disabled = lock.task !== null;

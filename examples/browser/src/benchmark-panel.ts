@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type AppBackend, activateBackend } from './backends.js';
+import { type AppBackend, activateBackend, webgpuSupport } from './backends.js';
 import { fashionMnistSplit, firstN } from './fashion-mnist.js';
 import { batchForWorkers, canTrainOnWorkers, maxWorkers } from './replica-workers.js';
 import { runPretrain } from './run-pretrain.js';
@@ -63,11 +63,13 @@ export async function measureStepRate(
 }
 
 /**
- * Steps per second of the same training on webgl and on wasm in this page, one after the other, and, in
- * a cross-origin isolated page on a machine with several cores, on wasm on one Web Worker per core; the
- * backend active before is restored afterwards. Each row carries `data-steps-per-second` and the panel
+ * Steps per second of the same training on webgpu, on webgl and on wasm in this page, one after the
+ * other, and, in a cross-origin isolated page on a machine with several cores, on wasm on one Web Worker
+ * per core; the backend active before is restored afterwards. Where the browser cannot run webgpu its row
+ * says why instead. Each row carries `data-steps-per-second` and the panel
  * `data-steps-per-second-<backend>` (`-wasm-workers` for the workers, whose count is in `data-workers`)
- * for tests.
+ * for tests; a row that could not be measured carries `data-unavailable` with the reason, as does the
+ * panel (`data-unavailable-<backend>`).
  */
 export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
   const batchInput = root.querySelector<HTMLInputElement>('#bench-batch')!;
@@ -76,6 +78,7 @@ export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
   const rows = root.querySelector<HTMLTableSectionElement>('#bench-rows')!;
 
   const compared = (): Compared[] => [
+    { backend: 'webgpu', workers: 1 },
     { backend: 'webgl', workers: 1 },
     { backend: 'wasm', workers: 1 },
     ...(canTrainOnWorkers() && maxWorkers() > 1 ? [{ backend: 'wasm' as const, workers: maxWorkers() }] : []),
@@ -90,6 +93,9 @@ export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
     clearError(root);
     delete root.dataset.done;
     rows.replaceChildren();
+    for (const key of Object.keys(root.dataset)) {
+      if (key.startsWith('stepsPerSecond') || key.startsWith('unavailable')) delete root.dataset[key];
+    }
     const batchSize = batchInput.valueAsNumber;
     const steps = stepsInput.valueAsNumber;
     lock
@@ -103,6 +109,19 @@ export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
             const rate = row.insertCell();
             const images = row.insertCell();
             rate.textContent = 'running…';
+            const unavailable = (reason: string) => {
+              rate.textContent = 'unavailable';
+              images.textContent = reason;
+              row.dataset.unavailable = reason;
+              root.dataset[`unavailable${name}`] = reason;
+            };
+            if (backend === 'webgpu') {
+              const webgpu = await webgpuSupport();
+              if (!webgpu.available) {
+                unavailable(webgpu.reason);
+                continue;
+              }
+            }
             try {
               const batch = workers > 1 ? batchForWorkers(batchSize, workers) : batchSize;
               const result = await measureStepRate(backend, batch, steps, workers);
@@ -113,8 +132,7 @@ export function createBenchmarkPanel(root: HTMLElement, lock: TaskLock): void {
               root.dataset[`stepsPerSecond${name}`] = String(result.stepsPerSecond);
               if (workers > 1) root.dataset.workers = String(workers);
             } catch (error) {
-              rate.textContent = 'unavailable';
-              images.textContent = error instanceof Error ? error.message : String(error);
+              unavailable(error instanceof Error ? error.message : String(error));
             }
           }
         } finally {
