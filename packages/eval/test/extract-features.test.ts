@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { tinyEncoder } from './helpers/tiny-encoder.js';
 
-describeBackends('extractFeatures', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('extractFeatures', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('encodes every image in index order, with its label, in inference mode', async () => {
     const dataset = await syntheticShapes({ size: 23, imageSize: 16, channels: 1 });
     const encoder = tinyEncoder([16, 16, 1], 3);

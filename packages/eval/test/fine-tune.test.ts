@@ -8,7 +8,7 @@ import { tinyEncoder } from './helpers/tiny-encoder.js';
 
 const SIZE = 16;
 
-describeBackends('fineTune', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('fineTune', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('trains the encoder and a new linear head on a balanced label subset', async () => {
     const dataset = await syntheticShapes({
       size: 200,

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { tinyEncoder } from './helpers/tiny-encoder.js';
 
-describeBackends('knnMonitor', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('knnMonitor', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('evaluates after every `every`-th epoch with the current encoder', async () => {
     const train = await syntheticShapes({ size: 60, imageSize: 16, channels: 1, seed: 1 });
     const test = await syntheticShapes({ size: 25, imageSize: 16, channels: 1, seed: 2 });

@@ -9,7 +9,7 @@ import { CLASSES, clusteredFeatures, DIM, withFeatureTensors } from './helpers/c
 const train = clusteredFeatures(300, 1);
 const test = clusteredFeatures(90, 2);
 
-describeBackends('knnEvaluate', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('knnEvaluate', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   const withTensors = <T>(fn: (trainFeatures: tf.Tensor2D, testFeatures: tf.Tensor2D) => Promise<T>) =>
     withFeatureTensors(train, test, fn);
 

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { fixture, fixtureFeatures } from './helpers/linear-fixture.js';
 
-describeBackends('linearEvaluate', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('linearEvaluate', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   for (const reference of fixture.fits) {
     it(`matches scikit-learn's LogisticRegression(C=${reference.C}) on PCA'd Fashion-MNIST`, async () => {
       const { train, test } = fixtureFeatures();

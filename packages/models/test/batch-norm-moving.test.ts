@@ -10,7 +10,7 @@ import { projectionHead } from '../src/index.js';
 const TORCH_RUNNING_MEAN = [0.046215191, 0.254428186, 0.400348289];
 const TORCH_RUNNING_VAR = [1.057222122, 1.021100331, 1.130559783];
 
-describeBackends('batch norm moving statistics', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('batch norm moving statistics', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it("follow PyTorch's running_mean and unbiased running_var in training mode", () => {
     const head = projectionHead({ inputDim: 4, hiddenDim: 3, outputDim: 2 });
     const kernel = Array.from({ length: 4 }, (_, j) =>

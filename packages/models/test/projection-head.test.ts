@@ -4,7 +4,7 @@ import { describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 
-describeBackends('projectionHead and smallCnn', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('projectionHead and smallCnn', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it("is the paper's Linear → BN → ReLU → Linear, hidden width = input width by default", () => {
     const head = projectionHead({ inputDim: 2048 });
     expect(head.layers.map((l) => l.name)).toEqual([

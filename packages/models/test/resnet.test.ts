@@ -76,7 +76,7 @@ describeBackends('resnet parameter counts', ['cpu'], () => {
   }
 });
 
-describeBackends('resnet', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('resnet', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it("maps an ImageBatch to h, with torchvision's feature-map sizes", () => {
     const imagenet = resnet({ depth: 18, inputShape: [64, 64, 3], widthMultiplier: 0.25 });
     const cifar = resnet({ depth: 50, stem: 'cifar', inputShape: [32, 32, 3], widthMultiplier: 0.25 });

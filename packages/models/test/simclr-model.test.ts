@@ -31,7 +31,7 @@ async function saveToMemory(model: SimCLRModel): Promise<tf.io.ModelArtifacts> {
   return artifacts!;
 }
 
-describeBackends('SimCLRModel', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('SimCLRModel', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('encode gives h and project gives z', () => {
     const model = build();
     const x = images(5, 1);

@@ -4,7 +4,7 @@ import { describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect, it } from 'vitest';
 
-describeBackends('SimCLRModel training with NT-Xent', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('SimCLRModel training with NT-Xent', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   const curves: number[][] = [];
   afterAll(() => {
     console.info(`NT-Xent over 5 steps [${backend}]: ${curves[0]?.map((l) => l.toFixed(4)).join(' → ')}`);

@@ -35,7 +35,7 @@ function randomize(models: tfl.LayersModel[], seed: number): void {
   }
 }
 
-describeBackends('exportStateDict', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('exportStateDict', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it("writes torchvision's resnet18 keys in PyTorch's order and lightly's head; PyTorch's load_state_dict(strict=False) takes every encoder entry", () => {
     const model = new SimCLRModel({
       encoder: resnet({ depth: 18, inputShape: [32, 32, 3] }),

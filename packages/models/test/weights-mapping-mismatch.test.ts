@@ -149,7 +149,7 @@ const ROWS: Row[] = [
   },
 ];
 
-describeBackends('loadStateDict: state dicts that do not fit', ['cpu', 'webgl'], () => {
+describeBackends('loadStateDict: state dicts that do not fit', ['cpu', 'webgl', 'webgpu'], () => {
   for (const row of ROWS) {
     it(`${row.name}: one SimclrError 'mismatch', no weight changed`, () => {
       const model = row.model();

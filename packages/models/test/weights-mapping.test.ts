@@ -51,7 +51,7 @@ function keyEntry(keys: readonly KeyEntry[], name: string): KeyEntry {
   return keys.find(([n]) => n === name)!;
 }
 
-describeBackends('loadStateDict: the layouts', ['cpu', 'webgl'], () => {
+describeBackends('loadStateDict: the layouts', ['cpu', 'webgl', 'webgpu'], () => {
   for (const depth of [18, 34, 50] as const) {
     it(`torchvision's resnet${depth}: every entry lands in the layer of its name, transposed; fc and num_batches_tracked are ignored`, () => {
       const keys = KEYS[`torchvision-resnet${depth}`]!;
@@ -246,7 +246,7 @@ const HEAD_CASES: Record<
   },
 };
 
-describeBackends('loadStateDict: heads against PyTorch', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('loadStateDict: heads against PyTorch', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   for (const c of heads.cases as unknown as HeadCase[]) {
     const expected = HEAD_CASES[c.name]!;
     it(`${c.name}: z equals PyTorch's eval-mode output`, () => {

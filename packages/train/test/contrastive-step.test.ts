@@ -47,7 +47,7 @@ const embedOf =
 const stateOf = (model: tfl.LayersModel) =>
   model.nonTrainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 
-describeBackends('contrastiveGradients', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('contrastiveGradients', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('chunked gradients equal the plain step (batch norm in inference mode)', () => {
     const model = makeModel(1);
     const [v1, v2] = views(2, 8);

@@ -80,7 +80,7 @@ describe('excludeBatchNormAndBias', () => {
   });
 });
 
-describeBackends('LARS and SGD against the float64 rule', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('LARS and SGD against the float64 rule', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   const cases = [
     { label: 'LARS', eta: 0.001 as number | null, nesterov: false },
     { label: 'LARS nesterov', eta: 0.02, nesterov: true },
@@ -191,7 +191,7 @@ describeBackends('LARS and SGD against the float64 rule', ['cpu', 'wasm', 'webgl
   });
 });
 
-describeBackends('AdamW against the float64 rule', ['cpu', 'wasm', 'webgl'], () => {
+describeBackends('AdamW against the float64 rule', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   it('decays kernels, not biases', () => {
     const rng = createRng(3);
     const k0 = randomArray(rng, 6, 1);

@@ -29,7 +29,7 @@ const config = {
   optimizer: { name: 'lars' as const, baseLearningRate: 1, warmupEpochs: 0.5 },
 };
 
-describeBackends('pretrain', ['cpu', 'wasm', 'webgl'], (backend) => {
+describeBackends('pretrain', ['cpu', 'wasm', 'webgl', 'webgpu'], (backend) => {
   it('trains, reports every step, and a resumed run repeats the uninterrupted loss curve', async () => {
     const dataset = await makeDataset();
     const full: StepMetrics[] = [];
