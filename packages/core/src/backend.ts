@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_PACKAGES, backendInstallHint, DAWN_PACKAGE, NATIVE_PACKAGE } from './backend-packages.js';
 import { describeValue } from './describe-value.js';
 import { isNode } from './environment.js';
 import { SimclrError } from './errors.js';
@@ -7,17 +8,6 @@ import type { BackendInfo, BackendName } from './types.js';
 
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'webgpu', 'webgl', 'native', 'wasm', 'cpu'];
 const ACCELERATED: ReadonlySet<BackendName> = new Set(['tensorflow', 'webgpu', 'webgl']);
-const TFJS_VERSION = '4.22.0';
-
-/** npm packages that provide each backend, in the order they are tried. */
-const PACKAGES: Record<BackendName, readonly string[]> = {
-  tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
-  webgpu: ['@tensorflow/tfjs-backend-webgpu'],
-  webgl: ['@tensorflow/tfjs-backend-webgl'],
-  native: ['@tensorflow/tfjs-backend-wasm'],
-  wasm: ['@tensorflow/tfjs-backend-wasm'],
-  cpu: ['@tensorflow/tfjs-backend-cpu'],
-};
 
 /** The part of `@simclr/native` that `setupBackend` uses (imported on demand: it is optional). */
 export interface NativeModule {
@@ -26,7 +16,6 @@ export interface NativeModule {
   deactivateNativeKernels(): void;
 }
 
-const NATIVE_PACKAGE = '@simclr/native';
 let nativeModule: NativeModule | undefined;
 /** The name the last successful `setupBackend` activated. */
 let active: BackendName | undefined;
@@ -99,14 +88,7 @@ function autoOrder(): BackendName[] {
 }
 
 function installHint(name: BackendName): string {
-  if (name === 'native') return `npm install ${NATIVE_PACKAGE}`;
-  if (name === 'tensorflow') {
-    return `npm install @tensorflow/tfjs-node@${TFJS_VERSION} (or @tensorflow/tfjs-node-gpu@${TFJS_VERSION} for CUDA)`;
-  }
-  if (name === 'webgpu' && isNode()) {
-    return `npm install ${PACKAGES.webgpu[0]}@${TFJS_VERSION} ${DAWN_PACKAGE}`;
-  }
-  return `npm install ${PACKAGES[name][0]}@${TFJS_VERSION}`;
+  return backendInstallHint(name, isNode());
 }
 
 function normalise(pref: unknown): { order: BackendName[]; auto: boolean } {
@@ -132,7 +114,7 @@ const tfBackendName = (name: BackendName): string => (name === 'native' ? 'wasm'
 async function loadBackendPackage(name: BackendName): Promise<boolean> {
   const tfName = tfBackendName(name);
   if (tf.findBackendFactory(tfName) !== null) return true;
-  for (const spec of PACKAGES[name]) {
+  for (const spec of BACKEND_PACKAGES[name]) {
     try {
       // A variable specifier keeps bundlers from failing on optional packages that are not installed;
       // in the browser, apps import the backends they ship (see the README), which registers them above.
@@ -166,7 +148,6 @@ async function activate(
 }
 
 /** The npm package that gives Node a `navigator.gpu` (Dawn, Chromium's WebGPU implementation). */
-const DAWN_PACKAGE = 'webgpu';
 
 /** The part of the `webgpu` package that `setupBackend` uses. */
 interface DawnModule {

@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { activeBackend, setupBackend } from '../backend.js';
+import { BACKEND_PACKAGES, DAWN_PACKAGE, NATIVE_PACKAGE, TFJS_VERSION } from '../backend-packages.js';
 import type { BackendName } from '../types.js';
 
 /** The backends a Node process can use, in the order {@link diagnoseBackends} reports them. */
@@ -56,13 +57,10 @@ export type AutoBackendChoice =
   | { name: BackendName; accelerated: boolean; skipped: string[] }
   | { name: undefined; error: string };
 
-const TFJS_VERSION = tf.version_core;
-const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
-const WEBGPU_BACKEND = '@tensorflow/tfjs-backend-webgpu';
-const DAWN_PACKAGE = 'webgpu';
-const NATIVE_PACKAGE = '@simclr/native';
-const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
-const CPU_PACKAGE = '@tensorflow/tfjs-backend-cpu';
+const TENSORFLOW_PACKAGES = BACKEND_PACKAGES.tensorflow;
+const WEBGPU_BACKEND = BACKEND_PACKAGES.webgpu[0]!;
+const WASM_PACKAGE = BACKEND_PACKAGES.wasm[0]!;
+const CPU_PACKAGE = BACKEND_PACKAGES.cpu[0]!;
 /** The line a probe process prints its answer on. */
 const MARKER = '@@simclr-probe@@';
 
