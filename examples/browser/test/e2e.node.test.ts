@@ -265,7 +265,7 @@ describe('the browser app', () => {
     await annotate(
       `webgpu (SwiftShader): loss ${Number(train.lossFirst).toFixed(3)} → ${Number(train.lossLast).toFixed(3)} ` +
         `(means of the first and last 5 steps), kNN accuracy ${(Number(train.knn) * 100).toFixed(1)}%, ` +
-        `on ${await page.textContent('#backend-renderer')}`,
+        `${await page.textContent('#backend-renderer')}`,
     );
   }, 300_000);
 
@@ -319,6 +319,8 @@ describe('the browser app', () => {
     await page.fill('#train-batch', String(WORKERS_RUN.batch));
     await page.fill('#train-epochs', String(WORKERS_RUN.epochs));
     await page.click('#train-start');
+    // The webgpu run before left its step count: wait for this run to start.
+    await waitFor(`#train[data-total-steps="${WORKERS_RUN.steps}"]`, 30_000);
     await page.waitForFunction(
       (n) => Number(document.querySelector<HTMLElement>('#train')!.dataset.step ?? 0) >= n,
       WORKERS_RUN.pauseAfter,
