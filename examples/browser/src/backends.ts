@@ -40,7 +40,8 @@ let support: Promise<WebgpuSupport> | undefined;
  */
 export function webgpuSupport(): Promise<WebgpuSupport> {
   support ??= (async (): Promise<WebgpuSupport> => {
-    const gpu = (navigator as Navigator & { gpu?: Gpu }).gpu;
+    // Our own minimal type: the global one depends on which @webgpu/types version a bundle sees.
+    const gpu = (navigator as unknown as { gpu?: Gpu }).gpu;
     if (gpu === undefined) {
       return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
     }
