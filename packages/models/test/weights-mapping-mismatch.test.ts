@@ -149,7 +149,9 @@ const ROWS: Row[] = [
   },
 ];
 
-describeBackends('loadStateDict: state dicts that do not fit', ['cpu', 'webgl', 'webgpu'], () => {
+// Names and shapes do not depend on the backend: cpu in Node, webgl in the browser (the numeric checks
+// against PyTorch run on every backend).
+describeBackends('loadStateDict: state dicts that do not fit', ['cpu', 'webgl'], () => {
   for (const row of ROWS) {
     it(`${row.name}: one SimclrError 'mismatch', no weight changed`, () => {
       const model = row.model();
