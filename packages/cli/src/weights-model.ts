@@ -56,6 +56,20 @@ export interface WeightsModel {
   freshHead: boolean;
 }
 
+/**
+ * Loads `stateDict` into `model`: the whole model when the file has a projection head (`head` of its
+ * inferred architecture), else the encoder alone, whose every weight must then come from the file.
+ */
+export function loadWeightsInto(
+  model: SimCLRModel,
+  stateDict: WeightsFile['stateDict'],
+  architecture: InferredResNetOptions = inferResNetOptions(stateDict),
+): LoadReport {
+  return loadStateDict(architecture.head === undefined ? model.encoder : model, stateDict, {
+    layout: architecture.layout,
+  });
+}
+
 /** The side a ResNet stem is made for, when nothing else says: CIFAR's 32 or ImageNet's 224. */
 export function defaultImageSide(stem: InferredResNetOptions['stem']): number {
   return stem === 'cifar' ? 32 : 224;
@@ -98,9 +112,7 @@ export async function modelFromWeights(
   const head = projectionHead(architecture.head ?? { inputDim: dim });
   const model = new SimCLRModel({ encoder, head });
   try {
-    const report = loadStateDict(architecture.head === undefined ? model.encoder : model, file.stateDict, {
-      layout: architecture.layout,
-    });
+    const report = loadWeightsInto(model, file.stateDict, architecture);
     return { model, file, architecture, report, freshHead: architecture.head === undefined };
   } catch (error) {
     model.dispose();

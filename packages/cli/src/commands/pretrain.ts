@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { simclrAugment } from '@simclr/augment';
 import { createRng, setupBackend } from '@simclr/core';
 import { ioError, resolveWorkerCount } from '@simclr/core/node';
-import { inferResNetOptions, loadStateDict } from '@simclr/models';
+import { inferResNetOptions } from '@simclr/models';
 import {
   LOSS_NAMES,
   lossConfigSchema,
@@ -32,7 +32,7 @@ import {
   trainingPart,
 } from '../run-config.js';
 import { UsageError } from '../usage-error.js';
-import { ALLOW_GLOBALS_FLAG, readWeights } from '../weights-model.js';
+import { ALLOW_GLOBALS_FLAG, loadWeightsInto, readWeights } from '../weights-model.js';
 
 /** The losses the CLI can train: every named one (`custom` needs a function, from the library). */
 const CLI_LOSSES = LOSS_NAMES.filter((name) => name !== 'custom');
@@ -295,8 +295,9 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
         config.weights,
         typeof allowGlobals === 'string' ? allowGlobals : undefined,
       );
-      const hasHead = inferResNetOptions(stateDict).head !== undefined;
-      const loaded = loadStateDict(hasHead ? model : model.encoder, stateDict);
+      const architecture = inferResNetOptions(stateDict);
+      const hasHead = architecture.head !== undefined;
+      const loaded = loadWeightsInto(model, stateDict, architecture);
       say(
         `initialised from ${config.weights} (${loaded.layout} names, ${loaded.loaded.length} tensors${hasHead ? '' : '; the head starts fresh'})`,
       );
