@@ -1,4 +1,4 @@
-import { CropResize } from '@simclr/core';
+import { bilinearTaps, CropResize } from '@simclr/core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { hasKernel } from './kernels/register-kernels.js';
@@ -22,22 +22,18 @@ interface Taps {
 }
 
 /**
- * Bilinear taps exactly as torch's `interpolate(mode='bilinear', align_corners=False, antialias=False)`
- * computes them for a crop of `length` pixels starting at `start`: half-pixel centres, the source
- * coordinate clamped at 0, and the upper tap clamped to the crop's last pixel (so the crop's border is
- * replicated, never the pixels outside it). `mirror` reverses the output, which is a horizontal flip.
+ * The taps of torch's `interpolate(mode='bilinear', align_corners=False, antialias=False)` for a crop
+ * of `length` pixels starting at `start` (see `bilinearTaps`: the crop's own border is replicated,
+ * never the pixels outside it). `mirror` reverses the output, which is a horizontal flip.
  */
 function axisTaps(start: number, length: number, outLength: number, mirror: boolean, taps: Taps, at: number) {
-  const scale = length / outLength;
+  const { index, weight } = bilinearTaps(length, outLength);
   for (let o = 0; o < outLength; o++) {
-    const src = Math.max(scale * (o + 0.5) - 0.5, 0);
-    const i = Math.min(Math.floor(src), length - 1);
-    const lambda = Math.min(Math.max(src - i, 0), 1);
     const k = at + (mirror ? outLength - 1 - o : o);
-    taps.i0[k] = start + i;
-    taps.i1[k] = start + i + (i < length - 1 ? 1 : 0);
-    taps.w0[k] = 1 - lambda;
-    taps.w1[k] = lambda;
+    taps.i0[k] = start + index[2 * o]!;
+    taps.i1[k] = start + index[2 * o + 1]!;
+    taps.w0[k] = weight[2 * o]!;
+    taps.w1[k] = weight[2 * o + 1]!;
   }
 }
 

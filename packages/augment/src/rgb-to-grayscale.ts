@@ -1,4 +1,5 @@
 import type { ImageBatch } from '@simclr/core';
+import { luma } from '@simclr/core';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyToImages, assertImages } from './augmentation.js';
@@ -13,7 +14,7 @@ import { assertBoolean, optionsObject } from './validate.js';
 export function grayOf(channels: readonly Tensor3D[]): Tensor3D {
   const [r, g, b] = channels;
   if (g === undefined || b === undefined) return r!;
-  return tf.add(tf.add(tf.mul(r!, 0.2989), tf.mul(g, 0.587)), tf.mul(b, 0.114));
+  return luma(r!, g, b);
 }
 
 /** Options of {@link rgbToGrayscale}. */

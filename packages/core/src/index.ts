@@ -7,6 +7,7 @@ export {
   type SetupBackendOptions,
   setupBackend,
 } from './backend.js';
+export { type BilinearTaps, bilinearTaps } from './bilinear-taps.js';
 export { describeValue } from './describe-value.js';
 export { isNode } from './environment.js';
 export { SimclrError, type SimclrErrorCode } from './errors.js';
@@ -20,6 +21,7 @@ export { COLOR_JITTER_PARAMS, COLOR_OP_SLOTS, COLOR_OPS, ColorJitter } from './k
 export { CropResize } from './kernels/crop-resize.js';
 export { GaussianBlur } from './kernels/gaussian-blur.js';
 export { registerTrainingKernels } from './kernels/register-training-kernels.js';
+export { LUMA_WEIGHTS, luma } from './luma.js';
 export { createRng, type Rng, type RngState } from './rng.js';
 export type { BackendInfo, BackendName, Embeddings, ImageBatch, Labels } from './types.js';
 export {

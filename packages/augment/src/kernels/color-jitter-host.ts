@@ -1,12 +1,10 @@
-import { COLOR_JITTER_PARAMS, COLOR_OP_SLOTS, COLOR_OPS } from '@simclr/core';
+import { COLOR_JITTER_PARAMS, COLOR_OP_SLOTS, COLOR_OPS, LUMA_WEIGHTS } from '@simclr/core';
 
 // Every operation rounds to float32, in the order the op-by-op path (blend.ts, adjust-hue.ts,
 // rgb-to-grayscale.ts) runs them on the backends, so the results are theirs bit for bit; only the
 // contrast mean's sum may round differently (it adds in order, in float32, as tfjs-backend-wasm does).
 const f = Math.fround;
-const RED = f(0.2989);
-const GREEN = f(0.587);
-const BLUE = f(0.114);
+const [RED, GREEN, BLUE] = LUMA_WEIGHTS.map(f) as [number, number, number];
 const TINY = f(1e-30);
 
 const clip = (v: number) => (v < 0 ? 0 : Math.min(v, 1));

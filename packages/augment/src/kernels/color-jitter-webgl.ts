@@ -1,4 +1,4 @@
-import { COLOR_OP_SLOTS, COLOR_OPS } from '@simclr/core';
+import { COLOR_OP_SLOTS, COLOR_OPS, LUMA_WEIGHTS } from '@simclr/core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The part of tfjs-backend-webgl's program interface used here (the package is not imported). */
@@ -16,7 +16,8 @@ const P = COLOR_OP_SLOTS;
 
 /** GLSL shared by both programs: the ops on one pixel `p` (rgb, or gray in .r), as color-jitter-host.ts. */
 function opsSource(c: number): string {
-  const gray = c === 3 ? 'p.r * 0.2989 + p.g * 0.587 + p.b * 0.114' : 'p.r';
+  const [r, g, b] = LUMA_WEIGHTS;
+  const gray = c === 3 ? `p.r * ${r} + p.g * ${g} + p.b * ${b}` : 'p.r';
   return `
     float grayOf(vec3 p) { return ${gray}; }
     float min2(float a, float b) { float d = a - b; return d > 0.0 ? a - d : a; }
