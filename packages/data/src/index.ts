@@ -1,3 +1,9 @@
+export {
+  type AdaptImagesOptions,
+  adaptImageBatch,
+  adaptImages,
+  type ImageTarget,
+} from './adapt-images.js';
 export { iterateBatches } from './batches.js';
 export { type CifarBinaryOptions, fromCifarBinary } from './cifar.js';
 export {
