@@ -18,8 +18,15 @@ export interface EvalRecord {
     name: string;
     train: number;
     test: number;
+    /** `[height, width, channels]` of the dataset's own images. */
     imageShape: readonly number[];
     numClasses: number;
+    /**
+     * Present when the images were converted to the model's input (the transfer protocol): the
+     * model's `[height, width, channels]` and what was done, e.g. `bilinear resize with antialiasing,
+     * ITU-R 601-2 grey`.
+     */
+    transfer?: { modelInput: readonly number[]; conversion: string };
   };
   backend: string;
   seed: number;

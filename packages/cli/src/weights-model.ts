@@ -83,20 +83,20 @@ export function describeArchitecture(a: InferredResNetOptions): string {
 /**
  * Reads a safetensors or `torch.save` file (torchvision, lightly or solo-learn names), builds the ResNet
  * (and projection head) its shapes describe, and loads it: every encoder weight must come from the file,
- * nothing is half-loaded. `image` is the `[height, width, channels]` the model will take, or only its
- * side (channels from the weights); default: the stem's usual side. A file without a head gets a fresh
- * one (seeded), which evaluation does not use.
+ * nothing is half-loaded. `image` is the `[height, width, channels]` the model will take, its
+ * `[height, width]` or only its side (channels from the weights either way); default: the stem's usual
+ * side. A file without a head gets a fresh one (seeded), which evaluation does not use.
  */
 export async function modelFromWeights(
   path: string,
-  image?: readonly [number, number, number] | number,
+  image?: readonly [number, number, number] | readonly [number, number] | number,
   allowGlobals?: string,
 ): Promise<WeightsModel> {
   const file = await readWeights(path, allowGlobals);
   const architecture = inferResNetOptions(file.stateDict);
   const channels = architecture.inputChannels;
   const side = typeof image === 'number' ? image : defaultImageSide(architecture.stem);
-  const [height, width, given] = typeof image === 'object' ? image : [side, side, channels];
+  const [height, width, given = channels] = typeof image === 'object' ? image : [side, side, channels];
   if (given !== channels) {
     throw new SimclrError(`${path} takes ${channels}-channel images, the data has ${given}`, {
       code: 'mismatch',

@@ -21,6 +21,7 @@ import { formatRows } from '../format-rows.js';
 import { type Io, processIo } from '../io.js';
 import { type ResolvedModel, resolveModel } from '../resolve-model.js';
 import { BACKENDS, DATASETS, type RunConfig } from '../run-config.js';
+import { applyTransfer, formatShape, planTransfer } from '../transfer.js';
 import { UsageError } from '../usage-error.js';
 import { ALLOW_GLOBALS_FLAG, describeArchitecture, modelFromWeights } from '../weights-model.js';
 import { assertWritableDir } from '../writable.js';
@@ -100,6 +101,11 @@ DIR/eval-<kind>.json; --report also writes DIR/report/report.html. --weights FIL
 weights instead (safetensors or torch.save: torchvision ResNets, lightly or solo-learn SimCLR models),
 built for the dataset's image size; the result is printed only ('simclr convert FILE DIR' keeps a
 directory to write into).
+
+Transfer: a dataset whose images differ from the model's input in size or channels is converted as
+the paper's transfer evaluation does, every image resized to the model's input (torchvision's bilinear
+Resize, antialiased when shrinking), RGB made grey (ITU-R 601-2 luma) or grey repeated to RGB; a line
+says what was done, e.g. 'transfer: cifar10 32×32×3 → model input 28×28×1 (...)'.
 
 --workers N|auto splits the encoding of the images (and the kNN search) over N worker threads, each
 running the backend of --backend, with the same result; finetune uses them only for the test images
@@ -207,31 +213,24 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
   // A model from --weights is built for the data's image shape once the data is loaded.
   let model = weights === undefined ? await loadSimCLRModel(fileSystem(resolved.modelDir)) : undefined;
   try {
-    const [, modelHeight, modelWidth, modelChannels] =
-      model === undefined ? [] : model.encoder.inputs[0]!.shape;
+    const [, modelHeight, modelWidth] = model === undefined ? [] : model.encoder.inputs[0]!.shape;
     const side = modelHeight === modelWidth && typeof modelHeight === 'number' ? modelHeight : undefined;
     const options = dataOptions(values, dir, resolved.config, side, seed);
-    const splits = await loadEvalSplits(options, say);
-    const [height, width, channels] = splits.train.imageShape;
+    const loaded = await loadEvalSplits(options, say);
+    const [height, width, channels] = loaded.train.imageShape;
     if (weights !== undefined) {
-      const read = await modelFromWeights(
-        weights,
-        [height, width, channels],
-        stringFlag(values['allow-globals']),
-      );
+      // Built for the data's image size (a ResNet takes any); the channels are the weights' own.
+      const read = await modelFromWeights(weights, [height, width], stringFlag(values['allow-globals']));
       model = read.model;
       say(
         `simclr ${command}: ${weights}: ${describeArchitecture(read.architecture)}, ${read.report.loaded.length} tensors loaded`,
       );
     }
-    const fits = [height, width, channels].every((d, i) => {
-      const want = [modelHeight, modelWidth, modelChannels][i];
-      return want === null || want === undefined || want === d;
-    });
-    if (!fits) {
-      throw new UsageError(
-        `the model takes ${modelHeight}×${modelWidth}×${modelChannels} images, but ${options.dataset} gives ${height}×${width}×${channels}; ` +
-          'evaluate on the dataset the model was pretrained on (--dataset), with --image-size for image-folder and synthetic',
+    const transfer = planTransfer(loaded.train.imageShape, model!.encoder.inputs[0]!.shape.slice(1));
+    const splits = transfer === undefined ? loaded : applyTransfer(loaded, transfer);
+    if (transfer !== undefined) {
+      say(
+        `transfer: ${options.dataset} ${formatShape(transfer.from)} → model input ${formatShape(transfer.to)} (${transfer.conversion})`,
       );
     }
     say(
@@ -262,6 +261,9 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
           test: splits.test.size,
           imageShape: [height, width, channels],
           numClasses: splits.train.numClasses!,
+          ...(transfer !== undefined && {
+            transfer: { modelInput: [...transfer.to], conversion: transfer.conversion },
+          }),
         },
         backend: backend.name,
         seed,
@@ -286,7 +288,7 @@ async function runKind(kind: EvalKind, argv: readonly string[], io: Io): Promise
             [
               'data',
               `${options.dataset}: ${splits.train.size} train, ${splits.test.size} test images, ` +
-                `${height}×${width}×${channels}, ${splits.train.numClasses} classes`,
+                `${formatShape([height, width, channels])}${transfer === undefined ? '' : ` → ${formatShape(transfer.to)}`}, ${splits.train.numClasses} classes`,
             ],
             ['backend', backend.name],
             ...outcome.rows,
