@@ -8,8 +8,13 @@ import { assertInputShape } from './internal/validate.js';
 export interface SmallCnnOptions {
   /** `[height, width, channels]` of the input images (1 or 3 channels). */
   inputShape: readonly [number, number, number];
-  /** Channels of each stage; each stage halves the resolution. Default: `[16, 32, 64]`. */
+  /** Channels of each stage. Default: `[16, 32, 64]`. */
   widths?: readonly number[];
+  /**
+   * Stride of each stage's convolution, 1 (keeps the resolution) or 2 (halves it, rounding up); one per
+   * entry of `widths`. Default: 2 for every stage.
+   */
+  strides?: readonly number[];
   /** Seeds the initial weights. Default: `createRng(0)`. */
   rng?: Rng;
   /** Name of the returned model. Default: `'small_cnn'`. */
@@ -17,18 +22,28 @@ export interface SmallCnnOptions {
 }
 
 /**
- * A small, fast convolutional encoder for demos and tests: per stage a 3×3 stride-2 convolution (no
- * bias), batch norm and ReLU, then global average pooling. Maps an `ImageBatch` to `[N, widths.at(-1)]`.
+ * A small, fast convolutional encoder: per stage a 3×3 convolution (no bias; stride 2 unless `strides`
+ * says 1), batch norm and ReLU, then global average pooling. Maps an `ImageBatch` to `[N, widths.at(-1)]`.
  *
  * @throws SimclrError for a bad input shape or widths.
  */
 export function smallCnn(options: SmallCnnOptions): tfl.LayersModel {
   assertOptionsObject(options);
   const { inputShape, widths = [16, 32, 64], rng, name = 'small_cnn' } = options;
+  const strides = options.strides ?? (Array.isArray(widths) ? widths.map(() => 2) : []);
   assertInputShape(inputShape);
   if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w >= 1)) {
     throw new SimclrError(
       `widths must be a non-empty array of positive integers, got ${describeValue(widths)}`,
+    );
+  }
+  if (
+    !Array.isArray(strides) ||
+    strides.length !== widths.length ||
+    !strides.every((st) => st === 1 || st === 2)
+  ) {
+    throw new SimclrError(
+      `smallCnn: strides must hold 1 or 2 for each of the ${widths.length} stages, got ${describeValue(strides)}`,
     );
   }
   const seeds = new SeedSource(rng);
@@ -41,7 +56,7 @@ export function smallCnn(options: SmallCnnOptions): tfl.LayersModel {
       .conv2d({
         filters,
         kernelSize: 3,
-        strides: 2,
+        strides: strides[i]!,
         useBias: false,
         kernelInitializer: seeds.conv(),
         name: `${stage}.conv`,

@@ -62,6 +62,23 @@ describeBackends('projectionHead and smallCnn', ['cpu', 'wasm', 'webgl', 'webgpu
     head.dispose();
   });
 
+  it('smallCnn: a stride-1 stage keeps the resolution, a stride-2 stage halves it', () => {
+    const encoder = smallCnn({ inputShape: [8, 8, 1], widths: [3, 5], strides: [1, 2] });
+    expect(encoder.getLayer('stage1.relu').outputShape).toEqual([null, 8, 8, 3]);
+    expect(encoder.getLayer('stage2.relu').outputShape).toEqual([null, 4, 4, 5]);
+    expect(encoder.outputShape).toEqual([null, 5]);
+    const defaults = smallCnn({ inputShape: [8, 8, 1], widths: [3, 5] });
+    expect(defaults.getLayer('stage1.relu').outputShape).toEqual([null, 4, 4, 3]);
+    expect(defaults.getLayer('stage2.relu').outputShape).toEqual([null, 2, 2, 5]);
+    const x = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 3);
+    const h = encoder.predict(x) as tf.Tensor2D;
+    expect(h.shape).toEqual([2, 5]);
+    expect(h.dataSync().every(Number.isFinite)).toBe(true);
+    encoder.dispose();
+    defaults.dispose();
+    tf.dispose([x, h]);
+  });
+
   it('rejects bad options with a SimclrError that names the argument', () => {
     const cases: [() => unknown, RegExp][] = [
       [() => projectionHead({ inputDim: 0 }), /inputDim must be an integer >= 1, got 0/],
@@ -74,6 +91,11 @@ describeBackends('projectionHead and smallCnn', ['cpu', 'wasm', 'webgl', 'webgpu
         /widths must be a non-empty array of positive integers, got \[\]/,
       ],
       [() => smallCnn({ inputShape: [0, 8, 3] }), /inputShape must be/],
+      [
+        () => smallCnn({ inputShape: [8, 8, 3], widths: [4, 8], strides: [2] }),
+        /smallCnn: strides must hold 1 or 2 for each of the 2 stages, got \[2\]/,
+      ],
+      [() => smallCnn({ inputShape: [8, 8, 3], widths: [4], strides: [3] }), /strides must hold 1 or 2/],
     ];
     for (const [call, message] of cases) {
       expect(call).toThrow(SimclrError);
