@@ -5,14 +5,20 @@ import type { RunConfig } from './run-config.js';
 
 /** The encoder and projection head a run config names, initialised from `rng`. */
 export function buildModel(
-  config: Pick<RunConfig, 'model' | 'stem' | 'width' | 'projectionDim'>,
+  config: Pick<RunConfig, 'model' | 'stem' | 'width' | 'projectionDim'> &
+    Partial<Pick<RunConfig, 'widths' | 'strides'>>,
   imageShape: ImageShape,
   rng: Rng,
 ): SimCLRModel {
   const inputShape = [...imageShape] as [number, number, number];
   const encoder =
     config.model === 'small-cnn'
-      ? smallCnn({ inputShape, rng })
+      ? smallCnn({
+          inputShape,
+          ...(config.widths !== undefined && { widths: config.widths }),
+          ...(config.strides !== undefined && { strides: config.strides }),
+          rng,
+        })
       : resnet({
           depth: Number(config.model.slice('resnet'.length)) as 18 | 34 | 50,
           inputShape,

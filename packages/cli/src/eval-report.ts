@@ -86,8 +86,9 @@ export async function writeEvalReport(options: {
   const { config } = resolved;
   const strength = config?.strength ?? runConfigSchema.shape.strength.parse(undefined);
   const blur = config?.blur ?? runConfigSchema.shape.blur.parse(undefined);
+  const scale = config?.cropScale ?? runConfigSchema.shape.cropScale.parse(undefined);
   const [height, width] = test.imageShape;
-  const augment = simclrAugment({ size: [height, width], strength, blur });
+  const augment = simclrAugment({ size: [height, width], strength, blur, scale });
   const count = Math.min(GRID_IMAGES, test.size);
   const { images, labels } = await test.get(Array.from({ length: count }, (_, i) => i));
   labels?.dispose();

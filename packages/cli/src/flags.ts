@@ -92,6 +92,23 @@ export function numberFlag(
   return n;
 }
 
+/** A comma-separated list of numbers (`32,64,128`), each checked as {@link numberFlag}; `undefined` when absent. */
+export function numberListFlag(
+  value: string | boolean | undefined,
+  flag: string,
+  options: { integer?: boolean; min?: number; length?: number } = {},
+): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new UsageError(`--${flag} must be a comma-separated list of numbers, got "${String(value)}"`);
+  }
+  const items = value.split(',').map((item) => numberFlag(item.trim(), flag, options)!);
+  if (options.length !== undefined && items.length !== options.length) {
+    throw new UsageError(`--${flag} must hold ${options.length} comma-separated numbers, got "${value}"`);
+  }
+  return items;
+}
+
 /**
  * A `--workers N|auto` flag: undefined when absent, `'auto'` (one worker per core), or an integer >= 1.
  */

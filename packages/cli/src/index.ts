@@ -11,6 +11,7 @@ export { main } from './main.js';
 export { MetricsLog } from './metrics-log.js';
 export { createProgress, type Progress, type ProgressState } from './progress.js';
 export { readImageFile } from './read-image.js';
+export { RECIPE_NAMES, RECIPES, type Recipe, type RecipeName, type RunConfigInput } from './recipes.js';
 export { type ResolvedModel, resolveModel } from './resolve-model.js';
 export {
   BACKENDS,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeChange, type ResumeChange, ResumeMismatchError } from '@simclr/train';
-import type { RunConfig } from './run-config.js';
+import { RUN_DEFAULTS, type RunConfig } from './run-config.js';
 import { UsageError } from './usage-error.js';
 
 /** The flag of each setting of a run, for messages; settings without one are named as config fields. */
@@ -28,6 +28,9 @@ const FLAGS: Record<string, string> = {
   width: '--width',
   strength: '--strength',
   blur: '--blur',
+  widths: '--widths',
+  strides: '--strides',
+  cropScale: '--crop-scale',
 };
 
 /** The run settings outside the training config that define what a run directory's checkpoints hold. */
@@ -40,6 +43,9 @@ const RUN_SETTINGS = [
   'stem',
   'width',
   'projectionDim',
+  'widths',
+  'strides',
+  'cropScale',
   'strength',
   'blur',
 ] as const;
@@ -76,7 +82,8 @@ export async function checkResumeSettings(
   }
   const changes = RUN_SETTINGS.map((setting) => ({
     setting,
-    saved: saved[setting],
+    // A config.json written before a setting existed ran with its default.
+    saved: saved[setting] === undefined ? RUN_DEFAULTS[setting] : saved[setting],
     current: config[setting] as unknown,
   })).filter((c) => JSON.stringify(c.saved) !== JSON.stringify(c.current));
   if (changes.length > 0) throw refusal(out, changes);

@@ -34,6 +34,13 @@ export const runConfigSchema = pretrainConfigSchema.extend({
   stem: z.enum(['cifar', 'imagenet']).default('cifar'),
   /** ResNet width multiplier. Default 1. */
   width: z.number().positive().default(1),
+  /** Channels of each stage of the small CNN (`--model small-cnn`). Default [16, 32, 64]. */
+  widths: z.array(z.int().min(1)).min(1).default([16, 32, 64]),
+  /** Stride of each small-CNN stage, 1 or 2, one per width. Default: 2 for every stage. */
+  strides: z
+    .array(z.union([z.literal(1), z.literal(2)]))
+    .min(1)
+    .optional(),
   /** Output size of the projection head. Default 128. */
   projectionDim: z.int().min(1).default(128),
   /**
@@ -44,6 +51,11 @@ export const runConfigSchema = pretrainConfigSchema.extend({
   weights: z.string().min(1).optional(),
   /** Colour-distortion strength of the augmentation. Default 0.5 (the paper's CIFAR-10 setting). */
   strength: z.number().min(0).max(2.5).default(0.5),
+  /** Area range of the random resized crop, as fractions of the image. Default [0.08, 1] (the paper's). */
+  cropScale: z
+    .tuple([z.number().positive().max(1), z.number().positive().max(1)])
+    .refine(([lo, hi]) => lo <= hi, 'the lower end must not exceed the upper')
+    .default([0.08, 1]),
   /** Gaussian blur in the augmentation. Default false (the paper's CIFAR-10 setting). */
   blur: z.boolean().default(false),
   /**

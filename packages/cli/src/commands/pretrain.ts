@@ -14,12 +14,21 @@ import {
 } from '@simclr/train';
 import { CheckpointStore, pretrainParallel, writeModelDir } from '@simclr/train/node';
 import { buildModel } from '../build-model.js';
-import { type FlagSpec, formatHelp, numberFlag, parseFlags, workersFlag } from '../flags.js';
+import {
+  choiceFlag,
+  type FlagSpec,
+  formatHelp,
+  numberFlag,
+  numberListFlag,
+  parseFlags,
+  workersFlag,
+} from '../flags.js';
 import { formatRows } from '../format-rows.js';
 import { type Io, processIo } from '../io.js';
 import { loadDataset } from '../load-dataset.js';
 import { MetricsLog } from '../metrics-log.js';
 import { createProgress } from '../progress.js';
+import { RECIPE_NAMES, RECIPES, type RecipeName } from '../recipes.js';
 import { checkResumeSettings, withFlags } from '../resume-check.js';
 import {
   BACKENDS,
@@ -41,6 +50,12 @@ const SUP_CON_TEMPERATURE = lossConfigSchema.parse({ name: 'sup-con' }).temperat
 import { assertWritableDir } from '../writable.js';
 
 const FLAGS: Record<string, FlagSpec> = {
+  recipe: {
+    type: 'string',
+    short: 'r',
+    value: 'NAME',
+    help: `start from a tuned recipe: ${RECIPE_NAMES.join(' | ')}; --config and flags override it`,
+  },
   config: { type: 'string', short: 'c', value: 'FILE', help: 'JSON run config; flags override its fields' },
   dataset: {
     type: 'string',
@@ -67,6 +82,12 @@ const FLAGS: Record<string, FlagSpec> = {
     help: `cifar | imagenet ResNet stem (default ${RUN_DEFAULTS.stem})`,
   },
   width: { type: 'string', value: 'X', help: `ResNet width multiplier (default ${RUN_DEFAULTS.width})` },
+  widths: {
+    type: 'string',
+    value: 'LIST',
+    help: `small-cnn channels per stage (default ${RUN_DEFAULTS.widths.join(',')})`,
+  },
+  strides: { type: 'string', value: 'LIST', help: 'small-cnn stride per stage, 1 or 2 (default 2 each)' },
   'batch-size': {
     type: 'string',
     short: 'b',
@@ -116,6 +137,11 @@ const FLAGS: Record<string, FlagSpec> = {
     type: 'string',
     value: 'X',
     help: `colour distortion strength (default ${RUN_DEFAULTS.strength})`,
+  },
+  'crop-scale': {
+    type: 'string',
+    value: 'MIN,MAX',
+    help: `area range of the random crop (default ${RUN_DEFAULTS.cropScale.join(',')})`,
   },
   blur: { type: 'boolean', help: 'add the Gaussian blur to the augmentation' },
   seed: { type: 'string', value: 'N', help: `seed of every random choice (default ${RUN_DEFAULTS.seed})` },
@@ -178,14 +204,22 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 export async function resolveRunConfig(
   values: Record<string, string | boolean | undefined>,
 ): Promise<RunConfig> {
+  const recipe = (choiceFlag(values['recipe'], 'recipe', RECIPE_NAMES) ?? null) as RecipeName | null;
+  const base: Record<string, unknown> = recipe === null ? {} : { ...RECIPES[recipe].config };
   const file = typeof values['config'] === 'string' ? await readConfigFile(values['config']) : {};
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
-  const optimizer = { ...((file['optimizer'] as object | undefined) ?? {}) } as Record<string, unknown>;
-  const loss = { ...((file['loss'] as object | undefined) ?? {}) } as Record<string, unknown>;
+  const optimizer = {
+    ...((base['optimizer'] as object | undefined) ?? {}),
+    ...((file['optimizer'] as object | undefined) ?? {}),
+  } as Record<string, unknown>;
+  const loss = {
+    ...((base['loss'] as object | undefined) ?? {}),
+    ...((file['loss'] as object | undefined) ?? {}),
+  } as Record<string, unknown>;
   const set = (target: Record<string, unknown>, key: string, value: unknown) => {
     if (value !== undefined) target[key] = value;
   };
-  const merged: Record<string, unknown> = { ...CLI_DEFAULTS, ...file };
+  const merged: Record<string, unknown> = { ...CLI_DEFAULTS, ...base, ...file };
   set(merged, 'dataset', str('dataset'));
   set(merged, 'data', str('data'));
   set(merged, 'split', str('split'));
@@ -194,6 +228,9 @@ export async function resolveRunConfig(
   set(merged, 'model', str('model'));
   set(merged, 'stem', str('stem'));
   set(merged, 'width', numberFlag(values['width'], 'width', { min: 0 }));
+  set(merged, 'widths', numberListFlag(values['widths'], 'widths', { integer: true, min: 1 }));
+  set(merged, 'strides', numberListFlag(values['strides'], 'strides', { integer: true, min: 1 }));
+  set(merged, 'cropScale', numberListFlag(values['crop-scale'], 'crop-scale', { min: 0, length: 2 }));
   set(merged, 'batchSize', numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 2 }));
   set(merged, 'chunkSize', numberFlag(values['chunk-size'], 'chunk-size', { integer: true, min: 1 }));
   set(merged, 'epochs', numberFlag(values['epochs'], 'epochs', { integer: true, min: 1 }));
@@ -220,11 +257,18 @@ export async function resolveRunConfig(
   set(loss, 'temperature', numberFlag(values['temperature'], 'temperature', { min: 0 }));
   merged['optimizer'] = optimizer;
   merged['loss'] = loss;
+  let config: RunConfig;
   try {
-    return parseRunConfig(merged);
+    config = parseRunConfig(merged);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  if (config.strides !== undefined && config.strides.length !== config.widths.length) {
+    throw new UsageError(
+      `--strides must give one stride per --widths entry (${config.widths.length}), got ${config.strides.join(',')}`,
+    );
+  }
+  return config;
 }
 
 /** What a finished (or interrupted) `simclr pretrain` reports. */
@@ -311,6 +355,7 @@ export async function runPretrain(argv: readonly string[], io: Io = processIo())
     size: [dataset.imageShape[0], dataset.imageShape[1]] as [number, number],
     strength: config.strength,
     blur: config.blur,
+    scale: config.cropScale,
   };
   const log = new MetricsLog(join(out, 'metrics.jsonl'));
   // The run directory is written only once pretrain has accepted the resume (or the fresh start).
