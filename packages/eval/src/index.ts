@@ -1,6 +1,12 @@
 export { balancedSubset } from './balanced-subset.js';
 export { confusionMatrix } from './confusion-matrix.js';
 export type { Encoder } from './encoder.js';
+export {
+  type EvaluationMonitor,
+  type EvaluationMonitorOptions,
+  type EvaluationRecord,
+  evaluationMonitor,
+} from './evaluation-monitor.js';
 export { type ExtractFeaturesOptions, extractFeatures, type Features } from './extract-features.js';
 export {
   type ClassifierScore,
@@ -18,3 +24,11 @@ export {
   type LinearEvaluateResult,
   linearEvaluate,
 } from './linear-evaluate.js';
+export { LINEAR_PROBE_DEFAULTS } from './linear-probe-defaults.js';
+export {
+  type LinearProbeMonitor,
+  type LinearProbeMonitorOptions,
+  type LinearProbeOptions,
+  type LinearProbeRecord,
+  linearProbeMonitor,
+} from './linear-probe-monitor.js';

@@ -1,7 +1,7 @@
-import { assertNumber, assertOptionsObject, describeValue, SimclrError } from '@simclr/core';
+import { assertNumber } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
-import { type Encoder, encoderModel } from './encoder.js';
-import { extractFeatures } from './extract-features.js';
+import type { Encoder } from './encoder.js';
+import { isEvaluationEpoch, resolveMonitorSource, withMonitorFeatures } from './internal/monitor-options.js';
 import { knnEvaluate } from './knn.js';
 import { KNN_DEFAULTS } from './knn-defaults.js';
 
@@ -42,15 +42,6 @@ export interface KnnRecord {
  */
 export type KnnMonitor = (epoch: number) => Promise<KnnRecord | undefined>;
 
-function checkDataset(dataset: unknown, name: string): asserts dataset is Dataset {
-  if (dataset === null || typeof dataset !== 'object' || typeof (dataset as Dataset).batches !== 'function') {
-    throw new SimclrError(`${name} must be a Dataset from @simclr/data, got ${describeValue(dataset)}`);
-  }
-  if ((dataset as Dataset).numClasses === undefined) {
-    throw new SimclrError(`${name} must have labels (numClasses is unset)`);
-  }
-}
-
 /**
  * A kNN monitor for pretraining: every few epochs it encodes `train` and `test` with the current
  * encoder and reports the weighted kNN accuracy ({@link knnEvaluate}) of the held-out set, the usual
@@ -67,47 +58,24 @@ function checkDataset(dataset: unknown, name: string): asserts dataset is Datase
  * @throws SimclrError at creation for a bad option or a dataset without labels.
  */
 export function knnMonitor(options: KnnMonitorOptions): KnnMonitor {
-  assertOptionsObject(options);
-  const {
-    encoder,
-    train,
-    test,
-    every = 1,
-    k = KNN_DEFAULTS.k,
-    temperature = KNN_DEFAULTS.temperature,
-    batchSize = 256,
-  } = options;
-  encoderModel(encoder);
-  checkDataset(train, 'train');
-  checkDataset(test, 'test');
-  assertNumber(every, 'every', { min: 1, integer: true });
-  assertNumber(k, 'k', { min: 1, max: train.size, integer: true });
+  const source = resolveMonitorSource(options);
+  const { k = KNN_DEFAULTS.k, temperature = KNN_DEFAULTS.temperature } = options;
+  assertNumber(k, 'k', { min: 1, max: source.train.size, integer: true });
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
-  assertNumber(batchSize, 'batchSize', { min: 1, integer: true });
-  const numClasses = Math.max(train.numClasses!, test.numClasses!);
 
   return async (epoch: number) => {
-    assertNumber(epoch, 'epoch', { min: 0, integer: true });
-    if ((epoch + 1) % every !== 0) return undefined;
-    const memory = await extractFeatures(encoder, train, { batchSize });
-    try {
-      const held = await extractFeatures(encoder, test, { batchSize });
-      try {
-        const { top1, top5 } = await knnEvaluate({
-          trainFeatures: memory.features,
-          trainLabels: memory.labels,
-          testFeatures: held.features,
-          testLabels: held.labels,
-          k,
-          temperature,
-          numClasses,
-        });
-        return { epoch, top1, top5 };
-      } finally {
-        held.features.dispose();
-      }
-    } finally {
-      memory.features.dispose();
-    }
+    if (!isEvaluationEpoch(epoch, source.every)) return undefined;
+    return withMonitorFeatures(source, async (memory, held) => {
+      const { top1, top5 } = await knnEvaluate({
+        trainFeatures: memory.features,
+        trainLabels: memory.labels,
+        testFeatures: held.features,
+        testLabels: held.labels,
+        k,
+        temperature,
+        numClasses: source.numClasses,
+      });
+      return { epoch, top1, top5 };
+    });
   };
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { confusionMatrix } from './confusion-matrix.js';
 import { minimizeLbfgs, type ValueAndGradient } from './internal/lbfgs.js';
 import { scoreRanks } from './internal/score-ranks.js';
+import { featureScaling, standardise } from './internal/standardize.js';
 import { assertFeatures, readLabels, resolveNumClasses } from './internal/validate.js';
 
 /** Features with one class label per row, e.g. what `extractFeatures` returns. */
@@ -59,11 +60,6 @@ export interface LinearEvaluateResult {
 
 const HISTORY = 10;
 
-/** Returns x standardised with `mean` and `scale` (`[1, D]`), or x itself when there are none. */
-function standardise(x: tf.Tensor2D, stats: { mean: tf.Tensor; scale: tf.Tensor } | null): tf.Tensor2D {
-  return stats === null ? x : tf.tidy(() => tf.div(tf.sub(x, stats.mean), stats.scale) as tf.Tensor2D);
-}
-
 /**
  * Linear evaluation (the paper's protocol): multinomial logistic regression on frozen features, fitted
  * by full-batch L-BFGS to the same objective as scikit-learn's `LogisticRegression` (lbfgs solver,
@@ -102,15 +98,7 @@ export async function linearEvaluate(options: LinearEvaluateOptions): Promise<Li
     { name: 'test.labels', labels: testLabels },
   ]);
 
-  const stats = standardize
-    ? tf.tidy(() => {
-        const { mean, variance } = tf.moments(train.features, 0, true);
-        const std = tf.sqrt(variance);
-        // Like scikit-learn's StandardScaler: a constant feature keeps scale 1 instead of dividing by 0.
-        const constant = tf.lessEqual(std, tf.mul(1e-6, tf.maximum(tf.abs(mean), 1)));
-        return { mean, scale: tf.where(constant, tf.onesLike(std), std) };
-      })
-    : null;
+  const stats = standardize ? featureScaling(train.features) : null;
   const x = standardise(train.features, stats);
   const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(trainLabels, 'int32'), c));
   const weightCount = d * c;
