@@ -127,13 +127,46 @@ describe('report chart specs', () => {
     );
   });
 
-  it('draw one kNN point per reading and metric', async () => {
+  it('draw one kNN point per reading and metric, and the linear probe beside it', async () => {
     const readings = [0, 1, 2].map((epoch) => ({ epoch, top1: 0.5 + epoch / 10, top5: 0.9 }));
     const spec = knnChartSpec(readings);
     expect(rows(spec)).toHaveLength(6);
+    expect(rows(spec)[1]).toEqual({ epoch: 0, monitor: 'kNN', metric: 'top-5', accuracy: 0.9 });
     const svg = await renderSvg(spec);
     expect(markItems(svg, 'symbol')).toBe(6);
+    expect(markItems(svg, 'line')).toBe(2);
     expect(svg).toContain('top-5');
+    expect(svg).not.toContain('linear probe');
+
+    const linear = [1, 2].map((epoch) => ({
+      epoch,
+      top1: epoch / 4 + 0.25,
+      top5: 0.875,
+      trainTop1: 1,
+      loss: 0.5,
+    }));
+    const both = knnChartSpec(readings, { linearHistory: linear });
+    expect(both.title).toBe('kNN and linear probe accuracy on the held-out split');
+    expect(rows(both)).toHaveLength(10);
+    expect(rows(both).slice(6)).toEqual([
+      { epoch: 1, monitor: 'linear probe', metric: 'top-1', accuracy: 0.5 },
+      { epoch: 1, monitor: 'linear probe', metric: 'top-5', accuracy: 0.875 },
+      { epoch: 2, monitor: 'linear probe', metric: 'top-1', accuracy: 0.75 },
+      { epoch: 2, monitor: 'linear probe', metric: 'top-5', accuracy: 0.875 },
+    ]);
+    const bothSvg = await renderSvg(both);
+    expect(markItems(bothSvg, 'symbol')).toBe(10);
+    // A line per monitor and metric, and a legend naming both monitors and both metrics.
+    expect(markItems(bothSvg, 'line')).toBe(4);
+    for (const label of ['kNN', 'linear probe', 'top-1', 'top-5'])
+      expect(bothSvg).toContain(`>${label}</text>`);
+
+    const alone = knnChartSpec([], { linearHistory: linear });
+    expect(alone.title).toBe('Linear probe accuracy on the held-out split');
+    expect(markItems(await renderSvg(alone), 'symbol')).toBe(4);
+    expect(() => knnChartSpec(readings, { linearHistory: [3] as never })).toThrow(
+      'linearHistory[0] must be an object, got 3',
+    );
   });
 
   it('draw a confusion matrix cell per pair with its count', async () => {
@@ -233,6 +266,29 @@ describe('reportFigures and reportHtml', () => {
       'embedding',
       'confusion',
     ]);
+    expect(figures.find((f) => f.name === 'knn')!.title).toBe('kNN accuracy');
+    const probed = await reportFigures({
+      ...minimal,
+      linearHistory: [{ epoch: 0, top1: 0.5, top5: 0.9, trainTop1: 0.6, loss: 1.2 }],
+    });
+    expect(probed.map((f) => [f.name, f.title])).toEqual([
+      ['loss', 'Training loss'],
+      ['learning-rate', 'Learning rate'],
+      ['knn', 'Linear probe accuracy'],
+    ]);
+    const withBoth = await reportFigures({
+      ...minimal,
+      knnHistory: [{ epoch: 0, top1: 0.4, top5: 0.8 }],
+      linearHistory: [{ epoch: 0, top1: 0.5, top5: 0.9, trainTop1: 0.6, loss: 1.2 }],
+    });
+    const monitors = withBoth.find((f) => f.name === 'knn')!;
+    expect(monitors.title).toBe('kNN and linear probe accuracy');
+    expect(rows(monitors.spec).map((r) => r['monitor'])).toEqual([
+      'kNN',
+      'kNN',
+      'linear probe',
+      'linear probe',
+    ]);
     const embedding = figures.find((f) => f.name === 'embedding')!;
     expect(rows(embedding.spec)).toHaveLength(15);
     expect(embedding.caption).toContain('15 test images');
@@ -245,6 +301,10 @@ describe('reportFigures and reportHtml', () => {
         title: 'A <b>run</b> & more',
         history: history(200).map((r) => ({ ...r, imagesPerSecond: 50 })),
         knnHistory: [{ epoch: 1, top1: 0.625, top5: 0.9 }],
+        linearHistory: [
+          { epoch: 0, top1: 0.5, top5: 0.9, trainTop1: 0.5, loss: 1 },
+          { epoch: 1, top1: 0.75, top5: 0.95, trainTop1: 0.8, loss: 0.5 },
+        ],
         results: [
           { representation: 'SimCLR', knnTop1: 0.625, linearTop1: 0.7 },
           { representation: 'random <init>', linearTop1: 0.3125 },
@@ -256,7 +316,8 @@ describe('reportFigures and reportHtml', () => {
     expect(html).toContain('<h1>A &#60;b&#62;run&#60;/b&#62; &#38; more</h1>');
     expect(html).toContain('<dt>steps</dt><dd>200</dd>');
     expect(html).toContain('<dt>images per second (median)</dt><dd>50.0</dd>');
-    expect(html).toContain('<dd>62.5% / 90.0%</dd>');
+    expect(html).toContain('<dt>kNN top-1 / top-5 after epoch 1</dt><dd>62.5% / 90.0%</dd>');
+    expect(html).toContain('<dt>linear probe top-1 / top-5 after epoch 1</dt><dd>75.0% / 95.0%</dd>');
     expect(html).toContain('<th>kNN top-1</th><th>linear top-1</th></tr>');
     expect(html).not.toContain('top-5</th>');
     expect(html).toContain('<th scope="row">random &#60;init&#62;</th><td>–</td><td>31.3%</td>');

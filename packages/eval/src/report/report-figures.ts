@@ -58,7 +58,7 @@ async function embeddingRows(embeddings: EmbeddingSet): Promise<{ rows: number[]
 
 /**
  * The charts of a report, in reading order: loss, learning rate, contrastive accuracy (when logged),
- * kNN accuracy, UMAP of the embeddings, confusion matrix, each when the run has the data for it. The
+ * kNN and linear probe accuracy (one figure, named `knn`), UMAP of the embeddings, confusion matrix, each when the run has the data for it. The
  * UMAP is computed here, so this can take a few seconds for thousands of points.
  */
 export async function reportFigures(
@@ -91,12 +91,23 @@ export async function reportFigures(
       spec: contrastiveAccuracyChartSpec(run.history, curves),
     });
   }
-  if (run.knnHistory !== undefined && run.knnHistory.length > 0) {
+  const knn = run.knnHistory ?? [];
+  const linear = run.linearHistory ?? [];
+  if (knn.length > 0 || linear.length > 0) {
+    const both = knn.length > 0 && linear.length > 0;
     figures.push({
       name: 'knn',
-      title: 'kNN accuracy',
-      caption: 'Weighted kNN accuracy of the held-out split on the frozen representation, per epoch.',
-      spec: knnChartSpec(run.knnHistory),
+      title: both
+        ? 'kNN and linear probe accuracy'
+        : knn.length > 0
+          ? 'kNN accuracy'
+          : 'Linear probe accuracy',
+      caption: both
+        ? 'Held-out accuracy per epoch of a weighted kNN and of the online linear probe on the frozen representation.'
+        : knn.length > 0
+          ? 'Weighted kNN accuracy of the held-out split on the frozen representation, per epoch.'
+          : 'Held-out accuracy of the online linear probe on the frozen representation, per epoch.',
+      spec: knnChartSpec(knn, linear.length > 0 ? { linearHistory: linear } : {}),
     });
   }
   if (run.embeddings !== undefined) {

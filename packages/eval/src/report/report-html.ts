@@ -54,6 +54,13 @@ function summary(run: ReportRun): [string, string][] {
   if (knn !== undefined) {
     rows.push([`kNN top-1 / top-5 after epoch ${knn.epoch}`, `${percent(knn.top1)} / ${percent(knn.top5)}`]);
   }
+  const linear = run.linearHistory?.at(-1);
+  if (linear !== undefined) {
+    rows.push([
+      `linear probe top-1 / top-5 after epoch ${linear.epoch}`,
+      `${percent(linear.top1)} / ${percent(linear.top5)}`,
+    ]);
+  }
   return rows;
 }
 
@@ -70,9 +77,9 @@ function resultsTable(results: readonly ResultRow[]): string {
 }
 
 /**
- * The report page: the run's title, a summary (steps, final loss, throughput, last kNN reading), the
- * comparison table, the images in the given order with their captions, and the config. Self-contained
- * HTML (inline style, no scripts) that refers to the images by relative path.
+ * The report page: the run's title, a summary (steps, final loss, throughput, the last kNN and linear
+ * probe readings), the comparison table, the images in the given order with their captions, and the
+ * config. Self-contained HTML (inline style, no scripts) that refers to the images by relative path.
  */
 export function reportHtml(run: ReportRun, images: readonly ReportImage[]): string {
   if (

@@ -1,8 +1,9 @@
 import type { ImageBatch } from '@simclr/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KnnRecord } from '../knn-monitor.js';
+import type { LinearProbeRecord } from '../linear-probe-monitor.js';
 
-export type { KnnRecord };
+export type { KnnRecord, LinearProbeRecord };
 
 /** One logged training step. `StepMetrics` from `@simclr/train` (what `pretrain` passes to `onStep`) fits. */
 export interface StepRecord {
@@ -83,6 +84,8 @@ export interface ReportRun {
   history: readonly StepRecord[];
   /** kNN monitor readings (`knnMonitor`), in order: the kNN accuracy curve. */
   knnHistory?: readonly KnnRecord[];
+  /** Linear probe readings (`linearProbeMonitor`), in order: drawn beside the kNN curve. */
+  linearHistory?: readonly LinearProbeRecord[];
   /** The comparison table. */
   results?: readonly ResultRow[];
   /** Originals and their two augmented views. */
