@@ -5,7 +5,7 @@ import {
   assertOneOf,
   bilinearTaps,
   describeValue,
-  luma,
+  LUMA_WEIGHTS,
   optionsObject,
   SimclrError,
 } from '@simclr/core';
@@ -55,35 +55,53 @@ function readAntialias(options: unknown, caller: string): boolean {
   return antialias;
 }
 
-/** The `[outLength, inLength]` matrix of an axis' bilinear taps. */
-function resampleMatrix(inLength: number, outLength: number, antialias: boolean): Tensor2D {
+/**
+ * The weights of an axis' bilinear taps as a matrix that resamples by a right product: entry
+ * `[i·c + k, o·c + k]` is input sample i's weight in output sample o, for each of `c` channels
+ * interleaved along the axis (NHWC's last two axes, flattened), 0 elsewhere.
+ */
+function resampleMatrix(inLength: number, outLength: number, channels: number, antialias: boolean): Tensor2D {
   const { taps, index, weight } = bilinearTaps(inLength, outLength, antialias);
-  const values = new Float32Array(outLength * inLength);
+  const rows = inLength * channels;
+  const cols = outLength * channels;
+  // Accumulated in double: at the last source pixel both of the plain taps name it.
+  const values = new Float64Array(rows * cols);
   for (let o = 0; o < outLength; o++) {
-    // Accumulated in double: at the last source pixel both of the plain taps name it.
-    const row = new Float64Array(inLength);
-    for (let k = 0; k < taps; k++) row[index[o * taps + k]!]! += weight[o * taps + k]!;
-    values.set(row, o * inLength);
+    for (let t = 0; t < taps; t++) {
+      const i = index[o * taps + t]!;
+      for (let k = 0; k < channels; k++)
+        values[(i * channels + k) * cols + o * channels + k]! += weight[o * taps + t]!;
+    }
   }
-  return tf.tensor2d(values, [outLength, inLength]);
+  return tf.tensor2d(Float32Array.from(values), [rows, cols]);
 }
 
 /**
- * Resamples the axis `axis` (1: height, 2: width) of an NHWC batch to `outLength`, as one matrix
- * product with the other axes flattened.
+ * Resamples an NHWC batch to `outH × outW`: the width as one matrix product on the batch as it lies
+ * (`[N·H, W·C]`), then the height as one on its transpose (`[H, N·W'·C]`). Matrix products, since the
+ * gathers and strided slices a tap-by-tap version needs are slow on the cpu and wasm backends.
  */
-function resampleAxis(x: Tensor4D, axis: 1 | 2, outLength: number, antialias: boolean): Tensor4D {
-  const inLength = x.shape[axis];
-  if (inLength === outLength) return x;
-  // The resampled axis first: [H, N, W, C] or [W, N, H, C] (each permutation is its own inverse).
-  const perm = axis === 1 ? [1, 0, 2, 3] : [2, 1, 0, 3];
-  const moved = tf.transpose(x, perm);
-  const [, a, b, c] = moved.shape;
-  const product = tf.matMul(
-    resampleMatrix(inLength, outLength, antialias),
-    tf.reshape(moved, [inLength, -1]),
-  );
-  return tf.transpose(tf.reshape(product, [outLength, a, b, c]), perm);
+function resample(x: Tensor4D, outH: number, outW: number, antialias: boolean): Tensor4D {
+  const [n, h, w, c] = x.shape;
+  let y = x;
+  if (outW !== w) {
+    const product = tf.matMul(tf.reshape(y, [n * h, w * c]), resampleMatrix(w, outW, c, antialias));
+    y = tf.reshape(product, [n, h, outW, c]);
+  }
+  if (outH !== h) {
+    const byRow = tf.reshape(tf.transpose(y, [1, 0, 2, 3]), [h, n * outW * c]);
+    const product = tf.matMul(resampleMatrix(h, outH, 1, antialias), byRow, true);
+    y = tf.transpose(tf.reshape(product, [outH, n, outW, c]), [1, 0, 2, 3]);
+  }
+  return y;
+}
+
+/**
+ * `0.2989 R + 0.587 G + 0.114 B` of an NHWC RGB batch, as a product and a sum over the channel axis
+ * (slicing out each channel is slow on the cpu and wasm backends).
+ */
+function grey(x: Tensor4D): Tensor4D {
+  return tf.sum(tf.mul(x, tf.tensor1d([...LUMA_WEIGHTS])), 3, true);
 }
 
 /**
@@ -115,13 +133,13 @@ function convert(images: ImageBatch, [outH, outW, outC]: ImageShape, antialias: 
     let x: Tensor4D = images;
     // Grey before resampling and colour after it: the two are linear and commute, and this way the
     // resampling sees one channel, not three.
-    if (x.shape[3] === 3 && outC === 1) {
-      const [r, g, b] = tf.split(x, 3, 3) as [Tensor4D, Tensor4D, Tensor4D];
-      x = luma(r, g, b);
-    }
-    const sized = resampleAxis(resampleAxis(x, 1, outH, antialias), 2, outW, antialias);
-    x = sized === images ? tf.clone(images) : tf.clipByValue(sized, 0, 1);
-    return x.shape[3] === 1 && outC === 3 ? tf.tile(x, [1, 1, 1, 3]) : x;
+    if (x.shape[3] === 3 && outC === 1) x = grey(x);
+    x = resample(x, outH, outW, antialias);
+    x = x === images ? tf.clone(images) : tf.clipByValue(x, 0, 1);
+    if (x.shape[3] === 3 || outC === 1) return x;
+    // The channel times [1, 1, 1]: exact, and several times faster than tile on the cpu and wasm backends.
+    const [n, h, w] = x.shape;
+    return tf.reshape(tf.matMul(tf.reshape(x, [n * h * w, 1]), tf.ones([1, 3])), [n, h, w, 3]) as Tensor4D;
   });
 }
 
