@@ -4,7 +4,7 @@ import type { StepMetrics } from '@simclr/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { fashionMnistSplit, firstN } from './fashion-mnist.js';
 import { IndexedDbCheckpoints } from './idb-checkpoints.js';
-import { KNN, knnAccuracy } from './knn-accuracy.js';
+import { KNN, type KnnSizes, knnAccuracy } from './knn-accuracy.js';
 import { batchForWorkers, canTrainOnWorkers, clampWorkers, maxWorkers } from './replica-workers.js';
 import { runPretrain } from './run-pretrain.js';
 import { clearError, showError } from './show-error.js';
@@ -34,7 +34,7 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
  * of the shipped Fashion-MNIST subset, charts loss and contrastive accuracy per step with the curve specs
  * of `@simclr/eval/report` (see `StepChart`), pauses by aborting
  * the run (which writes a checkpoint to IndexedDB) and resumes by calling `pretrain` again with
- * `resume: 'auto'`, measures kNN accuracy at the end, and saves, reloads and downloads the model.
+ * `resume: 'auto'`, measures kNN accuracy at the end (on as many images as the form asks for), and saves, reloads and downloads the model.
  *
  * On wasm in a cross-origin isolated page it offers a number of workers (default: one per core); with
  * more than one, the run is `pretrainReplicated` on that many Web Workers (see `runPretrain`), and the
@@ -54,6 +54,8 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     learningRate: $<HTMLInputElement>('train-lr'),
     seed: $<HTMLInputElement>('train-seed'),
     workers: $<HTMLInputElement>('train-workers'),
+    knnBank: $<HTMLInputElement>('train-knn-bank'),
+    knnQueries: $<HTMLInputElement>('train-knn-queries'),
   };
   const workersField = $<HTMLElement>('train-workers-field');
   inputs.workers.max = String(maxWorkers());
@@ -95,6 +97,12 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
       learningRate: inputs.learningRate.valueAsNumber,
       seed: inputs.seed.valueAsNumber,
     };
+  };
+  /** The kNN check's sizes from the form, the defaults where a field is empty. */
+  const readKnnSizes = (): KnnSizes => {
+    const read = (input: HTMLInputElement, fallback: number) =>
+      Number.isFinite(input.valueAsNumber) ? input.valueAsNumber : fallback;
+    return { bank: read(inputs.knnBank, KNN.bank), queries: read(inputs.knnQueries, KNN.queries) };
   };
   const runsOn = () => (workers > 1 ? `wasm × ${workers} workers` : tf.getBackend());
   const totalSteps = (s: TrainingSettings) => s.epochs * Math.floor(s.images / s.batchSize);
@@ -170,13 +178,14 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
     }
     state = 'evaluating';
     status.textContent = `trained ${result.step} steps; measuring kNN accuracy…`;
+    const sizes = readKnnSizes();
     const knn = await lock.run('kNN evaluation', async () => {
       root.dataset.checksum = String(await weightsChecksum(model!));
-      return knnAccuracy(model!, train, test);
+      return knnAccuracy(model!, train, test, sizes);
     });
     root.dataset.knn = String(knn);
     knnOutput.textContent =
-      `kNN accuracy (k = ${KNN.k}, ${KNN.bank} labelled training images vote for ${KNN.queries} test images): ` +
+      `kNN accuracy (k = ${KNN.k}, ${sizes.bank} labelled training images vote for ${sizes.queries} test images): ` +
       `${percent(knn)} — chance is 10%`;
     state = 'done';
     status.textContent = `trained ${result.step} steps on ${runsOn()}`;
@@ -266,7 +275,7 @@ export function createTrainPanel(root: HTMLElement, lock: TaskLock): void {
         root.dataset.loadedChecksum = String(await weightsChecksum(loaded));
         status.textContent = `model loaded from ${SAVED_MODEL_URL}`;
         modelInfo.textContent = `loaded ${SAVED_MODEL_URL}; measuring its kNN accuracy…`;
-        const knn = await knnAccuracy(loaded, train, test);
+        const knn = await knnAccuracy(loaded, train, test, readKnnSizes());
         root.dataset.loadedKnn = String(knn);
         modelInfo.textContent = `loaded ${SAVED_MODEL_URL}: kNN accuracy ${percent(knn)}`;
       });

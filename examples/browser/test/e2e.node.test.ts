@@ -19,20 +19,24 @@ import { type StaticServer, serveStatic } from './static-server.js';
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(APP_DIR, 'test-results');
 
-/** 720 images in batches of 24 for one epoch: 30 steps. */
-const RUN = { images: 720, batch: 24, epochs: 1, steps: 30, pauseAfter: 8 };
+/** 480 images in batches of 24 for one epoch: 20 steps (checkpoints every 10), paused after the 8th. */
+const RUN = { images: 480, batch: 24, epochs: 1, steps: 20, pauseAfter: 8 };
 /**
  * The data-parallel run on wasm: 480 images in batches of 24 (12 per worker) for one epoch, 20 steps,
  * with a pause and a resume.
  */
 const WORKERS_RUN = { images: 480, batch: 24, epochs: 1, steps: 20, pauseAfter: 6, workers: 2 };
-/** The run on webgpu: 384 images in batches of 24 for one epoch, 16 steps (the loss compares steps 1–5 with 12–16). */
-const WEBGPU_RUN = { images: 384, batch: 24, epochs: 1, steps: 16 };
+/**
+ * The run on webgpu: 240 images in batches of 24 for one epoch, 10 steps (the loss compares steps 1–5
+ * with 6–10), and a kNN check of 200 labelled training images voting for 100 test images (SwiftShader
+ * takes about a minute for the default 1 000 and 500).
+ */
+const WEBGPU_RUN = { images: 240, batch: 24, epochs: 1, steps: 10, knn: { bank: 200, queries: 100 } };
 /**
  * The timed run of the steps/s comparison, a smoke figure: webgl and webgpu run on SwiftShader, Chromium's
  * software GPU, here. The training's batch size, whose shaders are compiled already.
  */
-const BENCH = { batch: RUN.batch, steps: 4 };
+const BENCH = { batch: RUN.batch, steps: 2 };
 
 let server: StaticServer;
 let browser: Browser;
@@ -131,7 +135,7 @@ describe('the browser app', () => {
     await waitFor('#explorer[data-source="Colour picture (bundled)"]', 10_000);
   }, 60_000);
 
-  test('30 steps of pretrain with a pause and a resume: the loss falls, kNN beats chance', async ({
+  test('20 steps of pretrain with a pause and a resume: the loss falls, kNN beats chance', async ({
     annotate,
   }) => {
     await page.fill('#train-images', String(RUN.images));
@@ -157,6 +161,9 @@ describe('the browser app', () => {
     expect(Number(train.resumedFrom)).toBe(pausedAt);
     expect(Number(train.lossLast)).toBeLessThan(Number(train.lossFirst));
     expect(Number(train.knn)).toBeGreaterThan(0.2);
+    expect(await page.textContent('#train-knn')).toContain(
+      '1000 labelled training images vote for 500 test images',
+    );
 
     // Both charts draw every step as a curve and its moving average, with the dashed reference line;
     // the steps reached the running Vega views as data updates, not as new embeds.
@@ -243,13 +250,15 @@ describe('the browser app', () => {
     await annotate('screenshot after the reload', { path: screenshot, contentType: 'image/png' });
   }, 120_000);
 
-  test('16 steps of pretrain on webgpu: the loss falls, kNN beats chance', async ({ annotate }) => {
+  test('10 steps of pretrain on webgpu: the loss falls, kNN beats chance', async ({ annotate }) => {
     await page.selectOption('#backend-select', 'webgpu');
     await waitFor('#backend-name[data-backend="webgpu"]', 30_000);
     expect(await page.isHidden('#train-workers-field')).toBe(true);
     await page.fill('#train-images', String(WEBGPU_RUN.images));
     await page.fill('#train-batch', String(WEBGPU_RUN.batch));
     await page.fill('#train-epochs', String(WEBGPU_RUN.epochs));
+    await page.fill('#train-knn-bank', String(WEBGPU_RUN.knn.bank));
+    await page.fill('#train-knn-queries', String(WEBGPU_RUN.knn.queries));
     await page.click('#train-start');
     // The panel is 'done' already, with the model loaded before: wait for this run to start.
     await waitFor(`#train[data-total-steps="${WEBGPU_RUN.steps}"]`, 30_000);
@@ -260,6 +269,9 @@ describe('the browser app', () => {
     expect(Number(train.step)).toBe(WEBGPU_RUN.steps);
     expect(Number(train.lossLast)).toBeLessThan(Number(train.lossFirst));
     expect(Number(train.knn)).toBeGreaterThan(0.2);
+    expect(await page.textContent('#train-knn')).toContain(
+      `${WEBGPU_RUN.knn.bank} labelled training images vote for ${WEBGPU_RUN.knn.queries} test images`,
+    );
     await waitFor(`#loss-chart[data-points="${WEBGPU_RUN.steps}"]`, 10_000);
     expect(await page.textContent('#train-status')).toBe(`trained ${WEBGPU_RUN.steps} steps on webgpu`);
     await annotate(
@@ -318,6 +330,7 @@ describe('the browser app', () => {
     await page.fill('#train-images', String(WORKERS_RUN.images));
     await page.fill('#train-batch', String(WORKERS_RUN.batch));
     await page.fill('#train-epochs', String(WORKERS_RUN.epochs));
+    // The kNN check keeps the webgpu run's sizes.
     await page.click('#train-start');
     // The webgpu run before left its step count: wait for this run to start.
     await waitFor(`#train[data-total-steps="${WORKERS_RUN.steps}"]`, 30_000);
