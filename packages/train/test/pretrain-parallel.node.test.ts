@@ -179,7 +179,13 @@ describeBackends('pretrainParallel', ['cpu', 'wasm'], (backend) => {
     single.dispose();
     parallel.dispose();
   });
+});
 
+/**
+ * A worker's failure, a non-finite loss and a batch the workers do not divide are handled by the leader
+ * whatever backend the workers compute on: these run on wasm only.
+ */
+describeBackends('pretrainParallel, failures', ['wasm'], (backend) => {
   it.each([
     { how: 'throw' as const, error: /worker 1 of 2 failed: augmentation failed on purpose in call 3/ },
     { how: 'exit' as const, error: /worker 1 of 2 exited with code 3/ },
