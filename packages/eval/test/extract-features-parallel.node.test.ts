@@ -135,7 +135,10 @@ describeBackends('extractFeaturesParallel', ['cpu', 'wasm'], (backend) => {
     );
     encoder.dispose();
   });
+});
 
+/** A worker's failure is the leader's to report, whatever the backend: on wasm only. */
+describeBackends('extractFeaturesParallel, failing workers', ['wasm'], () => {
   it.each([
     {
       how: 'throw' as FailHow,
