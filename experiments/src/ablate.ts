@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { setupBackend } from '@simclr/core';
 import { ABLATIONS } from './ablation-cells.js';
 import { writeAblationReport } from './ablation-report.js';
-import { runCell } from './cell.js';
+import { type Cell, runCell } from './cell.js';
 import { fashionMnistSplits } from './data.js';
+import { RECIPE_SHORT } from './recipes.js';
 import { readResults } from './results.js';
 
 const USAGE = `Usage: pnpm ablate [--group KEY,...] [--seeds N] [--workers N] [--out DIR] [--report-only]
@@ -54,6 +55,8 @@ if (!values['report-only']) {
   const backend = await setupBackend('auto');
   const data = await fashionMnistSplits('subset');
   const done = new Set(readResults(file).map((r) => `${r.group}/${r.name}/${r.seed}`));
+  // Cells with the same settings (the recipe appears in several groups) are trained once per seed.
+  const settingsKey = (cell: Cell, seed: number) => JSON.stringify({ ...cell, name: '', seed });
   process.stderr.write(
     `ablations on ${data.train.size}/${data.test.size} Fashion-MNIST images, ${backend.name} × ${workers} workers, ${seeds} seeds\n`,
   );
@@ -61,8 +64,20 @@ if (!values['report-only']) {
     for (const cell of group.cells) {
       for (let seed = 0; seed < seeds; seed++) {
         if (done.has(`${group.key}/${cell.name}/${seed}`)) continue;
-        const result = await runCell(cell, data, { seed, workers, ...(group.scoreZ && { scoreZ: true }) });
-        appendFileSync(file, `${JSON.stringify({ group: group.key, ...result })}\n`);
+        const same = readResults(file).find(
+          (r) =>
+            settingsKey(r.cell, r.seed) === settingsKey(cell, seed) && (!group.scoreZ || r.z !== undefined),
+        );
+        const result =
+          same !== undefined
+            ? { ...same, name: cell.name, cell, sameAs: `${same.group}/${same.name}` }
+            : await runCell(cell, data, {
+                seed,
+                workers,
+                // The recipe's own cell is shared with the head group, which scores z too.
+                scoreZ: group.scoreZ === true || settingsKey(cell, 0) === settingsKey(RECIPE_SHORT, 0),
+              });
+        appendFileSync(file, `${JSON.stringify({ ...result, group: group.key })}\n`);
         process.stderr.write(
           `${group.key} | ${cell.name} | seed ${seed}: kNN ${(100 * result.h.knnTop1).toFixed(1)}%, linear ${(100 * result.h.linearTop1).toFixed(1)}%` +
             `${result.z ? ` (z: ${(100 * result.z.knnTop1).toFixed(1)}%, ${(100 * result.z.linearTop1).toFixed(1)}%)` : ''}, ${result.pretrainSeconds.toFixed(0)} s\n`,

@@ -16,6 +16,8 @@ export interface Cell {
   widths: readonly number[];
   /** smallCnn stride per stage (default 2 each). */
   strides?: readonly number[];
+  /** smallCnn pooling (default 'average'). */
+  pooling?: 'average' | 'flatten';
   /** Projection head: 0 = none (z = h), 1 = linear, 2 = SimCLR's nonlinear head. */
   headLayers: 0 | 1 | 2;
   /** Size of z (heads with 1 or 2 layers). */
@@ -99,7 +101,7 @@ export function buildCellModel(cell: Cell, inputShape: readonly [number, number,
     ...(cell.strides && { strides: cell.strides }),
     rng,
   });
-  const dim = cell.widths.at(-1)!;
+  const dim = encoder.outputs[0]!.shape[1] as number;
   const head =
     cell.headLayers === 0
       ? identityHead(dim)

@@ -50,6 +50,7 @@ export const SWEEP: Cell[] = [
   variant('strength-1', { augment: { size: 28, strength: 1 } }),
   variant('batch-256', { config: { batchSize: 256 } }),
   variant('last-512', { widths: [32, 64, 128, 512] }),
+  variant('flatten', { pooling: 'flatten' }),
   variant('lr-4e-3', { config: { optimizer: { baseLearningRate: 4e-3 } } }),
   variant('lr-1e-3', { config: { optimizer: { baseLearningRate: 1e-3 } } }),
 ];

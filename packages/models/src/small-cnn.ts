@@ -15,6 +15,11 @@ export interface SmallCnnOptions {
    * entry of `widths`. Default: 2 for every stage.
    */
   strides?: readonly number[];
+  /**
+   * How the last feature map becomes h: `'average'` (global average pooling, h has `widths.at(-1)`
+   * entries) or `'flatten'` (every position kept, h has height × width × channels entries). Default 'average'.
+   */
+  pooling?: 'average' | 'flatten';
   /** Seeds the initial weights. Default: `createRng(0)`. */
   rng?: Rng;
   /** Name of the returned model. Default: `'small_cnn'`. */
@@ -29,7 +34,7 @@ export interface SmallCnnOptions {
  */
 export function smallCnn(options: SmallCnnOptions): tfl.LayersModel {
   assertOptionsObject(options);
-  const { inputShape, widths = [16, 32, 64], rng, name = 'small_cnn' } = options;
+  const { inputShape, widths = [16, 32, 64], pooling = 'average', rng, name = 'small_cnn' } = options;
   const strides = options.strides ?? (Array.isArray(widths) ? widths.map(() => 2) : []);
   assertInputShape(inputShape);
   if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w >= 1)) {
@@ -45,6 +50,9 @@ export function smallCnn(options: SmallCnnOptions): tfl.LayersModel {
     throw new SimclrError(
       `smallCnn: strides must hold 1 or 2 for each of the ${widths.length} stages, got ${describeValue(strides)}`,
     );
+  }
+  if (pooling !== 'average' && pooling !== 'flatten') {
+    throw new SimclrError(`smallCnn: pooling must be 'average' or 'flatten', got ${describeValue(pooling)}`);
   }
   const seeds = new SeedSource(rng);
   const input = tfl.input({ shape: [...inputShape], name: 'images' });
@@ -65,7 +73,11 @@ export function smallCnn(options: SmallCnnOptions): tfl.LayersModel {
     x = batchNormLayer(`${stage}.bn`).apply(x) as tfl.SymbolicTensor;
     x = tfl.layers.reLU({ name: `${stage}.relu` }).apply(x) as tfl.SymbolicTensor;
   });
-  const h = tfl.layers.globalAveragePooling2d({ name: 'avgpool' }).apply(x) as tfl.SymbolicTensor;
+  const h = (
+    pooling === 'average'
+      ? tfl.layers.globalAveragePooling2d({ name: 'avgpool' })
+      : tfl.layers.flatten({ name: 'flatten' })
+  ).apply(x) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: h, name });
   fuseBatchNorm(model);
   return model;

@@ -74,9 +74,21 @@ describeBackends('projectionHead and smallCnn', ['cpu', 'wasm', 'webgl', 'webgpu
     const h = encoder.predict(x) as tf.Tensor2D;
     expect(h.shape).toEqual([2, 5]);
     expect(h.dataSync().every(Number.isFinite)).toBe(true);
+    const flat = smallCnn({ inputShape: [8, 8, 1], widths: [3, 5], pooling: 'flatten' });
+    expect(flat.outputShape).toEqual([null, 2 * 2 * 5]);
+    // Flattening keeps every position of the last map: the average over positions is h of 'average'.
+    const pooled = smallCnn({ inputShape: [8, 8, 1], widths: [3, 5] });
+    const hf = flat.predict(x) as tf.Tensor2D;
+    const ha = pooled.predict(x) as tf.Tensor2D;
+    const meanOfFlat = tf.tidy(() => tf.mean(tf.reshape(hf, [2, 4, 5]), 1));
+    expect(Array.from(meanOfFlat.dataSync()).map((v) => Math.round(v * 1e5))).toEqual(
+      Array.from(ha.dataSync()).map((v) => Math.round(v * 1e5)),
+    );
     encoder.dispose();
     defaults.dispose();
-    tf.dispose([x, h]);
+    flat.dispose();
+    pooled.dispose();
+    tf.dispose([x, h, hf, ha, meanOfFlat]);
   });
 
   it('rejects bad options with a SimclrError that names the argument', () => {
@@ -96,6 +108,10 @@ describeBackends('projectionHead and smallCnn', ['cpu', 'wasm', 'webgl', 'webgpu
         /smallCnn: strides must hold 1 or 2 for each of the 2 stages, got \[2\]/,
       ],
       [() => smallCnn({ inputShape: [8, 8, 3], widths: [4], strides: [3] }), /strides must hold 1 or 2/],
+      [
+        () => smallCnn({ inputShape: [8, 8, 3], pooling: 'max' as never }),
+        /smallCnn: pooling must be 'average' or 'flatten', got "max"/,
+      ],
     ];
     for (const [call, message] of cases) {
       expect(call).toThrow(SimclrError);
