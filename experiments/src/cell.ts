@@ -99,6 +99,7 @@ export function buildCellModel(cell: Cell, inputShape: readonly [number, number,
     inputShape,
     widths: cell.widths,
     ...(cell.strides && { strides: cell.strides }),
+    ...(cell.pooling && { pooling: cell.pooling }),
     rng,
   });
   const dim = encoder.outputs[0]!.shape[1] as number;
