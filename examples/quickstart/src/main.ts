@@ -8,6 +8,7 @@ const { values } = parseArgs({
     full: { type: 'boolean', default: false },
     data: { type: 'string' },
     epochs: { type: 'string' },
+    seed: { type: 'string' },
     out: { type: 'string', default: 'runs/quickstart' },
     backend: { type: 'string', default: 'auto' },
     workers: { type: 'string', default: 'auto' },
@@ -16,7 +17,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(`Usage: pnpm start [-- --full] [--data DIR] [--epochs N] [--out DIR] [--backend auto|wasm|cpu|tensorflow]
+  process.stdout.write(`Usage: pnpm start [-- --full] [--data DIR] [--epochs N] [--seed N] [--out DIR] [--backend auto|wasm|cpu|tensorflow]
                  [--workers N|auto]
 
 Pretrains SimCLR on Fashion-MNIST (the shipped 10k/2k subset, or all of it with --full), then compares
@@ -27,9 +28,14 @@ one per core).
   process.exit(0);
 }
 
+const seed = values.seed === undefined ? undefined : Number(values.seed);
 const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
 if (epochs !== undefined && !(Number.isInteger(epochs) && epochs >= 1)) {
   process.stderr.write(`--epochs must be an integer >= 1, got "${values.epochs}"\n`);
+  process.exit(2);
+}
+if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) {
+  process.stderr.write(`--seed must be an integer >= 0, got "${values.seed}"\n`);
   process.exit(2);
 }
 const workers = values.workers === 'auto' ? 'auto' : Number(values.workers);
@@ -47,6 +53,7 @@ const result = await runQuickstart({
   cacheDir: process.env['SIMCLR_CACHE'] ?? join(homedir(), '.cache', 'simclr'),
   out,
   ...(epochs !== undefined && { epochs }),
+  ...(seed !== undefined && { seed }),
   backend: values.backend as 'auto',
   workers,
   stream: process.stderr,

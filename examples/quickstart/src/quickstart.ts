@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { simclrAugment, twoViews } from '@simclr/augment';
-import { createProgress } from '@simclr/cli';
+import { createProgress, RECIPES } from '@simclr/cli';
 import { createRng, setupBackend } from '@simclr/core';
 import { resolveWorkerCount } from '@simclr/core/node';
 import { subset } from '@simclr/data';
-import { type Features, type KnnRecord, knnMonitor } from '@simclr/eval';
+import { evaluationMonitor, type Features, type KnnRecord, type LinearProbeRecord } from '@simclr/eval';
 import type { ResultRow } from '@simclr/eval/report';
 import { writeReport } from '@simclr/eval/report/node';
 import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
@@ -32,8 +32,10 @@ export interface QuickstartOptions {
   cacheDir: string;
   /** Run directory: report, metrics, checkpoints, model. */
   out: string;
-  /** Pretraining epochs. Default 3: about 1 minute on 2 CPU cores for the subset, 4–5 for the full dataset. */
+  /** Pretraining epochs. Default: {@link SUBSET_EPOCHS} for the subset, the recipe's for the full dataset. */
   epochs?: number;
+  /** Seed of the initial weights, the data order and the augmentation. Default 0. */
+  seed?: number;
   /** Worker threads that pretrain data-parallel, or 'auto' (one per core). Default 'auto'. */
   workers?: number | 'auto';
   /** Backend preference. Default 'auto'. */
@@ -55,13 +57,23 @@ export interface QuickstartResult {
   report: string;
 }
 
-/** The encoder of the quickstart: four stride-2 3×3 conv stages with batch norm, 256-d representation. */
-const WIDTHS = [32, 64, 128, 256];
+/** The quickstart trains with the `fashion-mnist` recipe of `simclr pretrain --recipe`. */
+const RECIPE = RECIPES['fashion-mnist'].config;
+const WIDTHS = RECIPE.widths!;
+/** Epochs on the shipped 10k subset (the recipe's own epochs are for all 60k images). */
+export const SUBSET_EPOCHS = 15;
 
 function buildModel(seed: number): SimCLRModel {
   const rng = createRng(seed);
-  const encoder = smallCnn({ inputShape: [28, 28, 1], widths: WIDTHS, rng });
-  const head = projectionHead({ inputDim: WIDTHS.at(-1)!, outputDim: 128, rng });
+  const encoder = smallCnn({
+    inputShape: [28, 28, 1],
+    widths: WIDTHS,
+    ...(RECIPE.strides !== undefined && { strides: RECIPE.strides }),
+    ...(RECIPE.pooling !== undefined && { pooling: RECIPE.pooling }),
+    rng,
+  });
+  const dim = encoder.outputs[0]!.shape[1] as number;
+  const head = projectionHead({ inputDim: dim, outputDim: RECIPE.projectionDim ?? 128, rng });
   return new SimCLRModel({ encoder, head });
 }
 
@@ -90,36 +102,38 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     log,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
   });
-  const epochs = options.epochs ?? 3;
+  const epochs = options.epochs ?? (full ? RECIPE.epochs! : SUBSET_EPOCHS);
+  const seed = options.seed ?? 0;
   const workers = resolveWorkerCount(options.workers ?? 'auto', 'workers');
   const config: PretrainConfigInput = {
     epochs,
-    batchSize: 128,
-    seed: 0,
-    optimizer: {
-      name: 'adamw',
-      baseLearningRate: 2e-3,
-      lrScaling: 'none',
-      weightDecay: 1e-4,
-      warmupEpochs: 0.5,
-    },
-    loss: { name: 'nt-xent', temperature: 0.2 },
+    batchSize: RECIPE.batchSize!,
+    seed,
+    optimizer: RECIPE.optimizer!,
+    loss: RECIPE.loss!,
     checkpointEvery: 100,
     keepCheckpoints: 2,
     resume: 'restart',
   };
-  const augmentOptions = { size: 28, strength: 0.5, blur: false, scale: [0.2, 1] as [number, number] };
+  const augmentOptions = {
+    size: 28,
+    strength: RECIPE.strength!,
+    blur: RECIPE.blur!,
+    scale: RECIPE.cropScale! as [number, number],
+  };
   const augment = simclrAugment(augmentOptions);
   log(
     `SimCLR quickstart: Fashion-MNIST ${full ? '(full)' : '(shipped subset)'} from ${source}: ${train.size} train / ${test.size} test images; ` +
       `backend ${backend.name}${workers > 1 ? ` × ${workers} workers` : ''}; small CNN ${WIDTHS.join('-')}; ${epochs} epochs of batch ${config.batchSize}`,
   );
 
-  const model = buildModel(0);
+  const model = buildModel(seed);
   const history: StepMetrics[] = [];
   const knnHistory: KnnRecord[] = [];
-  // A cheap held-out monitor: 2000 training images as neighbours, 1000 test images classified.
-  const monitor = knnMonitor({
+  const linearHistory: LinearProbeRecord[] = [];
+  // A cheap held-out monitor: 2000 training images (the kNN's neighbours, the online linear probe's
+  // training rows), 1000 test images classified.
+  const monitor = evaluationMonitor({
     encoder: model.encoder,
     train: subset(
       train,
@@ -129,8 +143,6 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
       test,
       Array.from({ length: Math.min(1000, test.size) }, (_, i) => i),
     ),
-    k: 200,
-    temperature: 0.1,
   });
   const progress = createProgress(options.stream, false);
   const stepsPerEpoch = Math.floor(train.size / config.batchSize);
@@ -155,15 +167,20 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     },
     onEpoch: async (e) => {
       const reading = await monitor(e.epoch);
-      if (reading !== undefined) knnHistory.push(reading);
+      if (reading !== undefined) {
+        knnHistory.push(reading.knn);
+        linearHistory.push(reading.linear);
+      }
+      const pct = (x: number | undefined) => (x === undefined ? '-' : (100 * x).toFixed(1));
       progress.epochDone(
-        `epoch ${e.epoch + 1}/${epochs}: loss ${e.meanLoss.toFixed(3)}, kNN monitor ${reading ? (100 * reading.top1).toFixed(1) : '-'}%, ${e.seconds.toFixed(0)} s`,
+        `epoch ${e.epoch + 1}/${epochs}: loss ${e.meanLoss.toFixed(3)}, monitor kNN ${pct(reading?.knn.top1)}% / linear probe ${pct(reading?.linear.top1)}%, ${e.seconds.toFixed(0)} s`,
       );
     },
   };
   if (workers === 1) await pretrain(config, { ...context, augment });
   else await pretrainParallel(config, { ...context, augment: { simclr: augmentOptions }, workers });
   progress.stop();
+  monitor.dispose();
   const pretrainSeconds = (performance.now() - started) / 1000;
   await model.save(fileSystem(join(out, 'model')));
 
@@ -171,27 +188,31 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     `evaluating: SimCLR h, the same encoder untrained, raw pixels (kNN k=200 τ=0.1; logistic regression, L-BFGS ≤ ${LINEAR_MAX_ITERATIONS} iterations)`,
   );
   let mark = performance.now();
-  const lap = (what: string) => {
+  const lap = (what: string, scores?: Scores) => {
     const now = performance.now();
-    log(`  ${what}: ${((now - mark) / 1000).toFixed(1)} s`);
+    const fit =
+      scores === undefined
+        ? ''
+        : `, L-BFGS ${scores.linearIterations} iterations${scores.linearConverged ? ' (converged)' : ' (not converged)'}`;
+    log(`  ${what}: ${((now - mark) / 1000).toFixed(1)} s${fit}`);
     mark = now;
   };
   const simTrain = await encoderFeatures(model.encoder, train);
   const simTest = await encoderFeatures(model.encoder, test);
   const simclr = await score(simTrain, simTest);
-  lap('SimCLR h');
+  lap('SimCLR h', simclr);
   const untrained = buildModel(0);
   const randTrain = await encoderFeatures(untrained.encoder, train);
   const randTest = await encoderFeatures(untrained.encoder, test);
   const random = await score(randTrain, randTest);
   untrained.dispose();
   disposeFeatures(randTrain, randTest);
-  lap('untrained encoder');
+  lap('untrained encoder', random);
   const pixTrain = await pixelFeatures(train);
   const pixTest = await pixelFeatures(test);
   const pixels = await score(pixTrain, pixTest);
   disposeFeatures(pixTrain, pixTest);
-  lap('raw pixels');
+  lap('raw pixels', pixels);
   const rows = [
     rowOf(`SimCLR h (${epochs} epochs)`, simclr),
     rowOf('same encoder, random init', random),
@@ -207,13 +228,14 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     config: {
       ...config,
       augment: augmentOptions,
-      encoder: { widths: WIDTHS },
+      encoder: { widths: WIDTHS, strides: RECIPE.strides, pooling: RECIPE.pooling },
       backend: backend.name,
       workers,
       data: source,
     },
     history,
     knnHistory,
+    linearHistory,
     results: rows,
     augmentations: { originals: sample.images, views: [view1, view2] },
     embeddings: {

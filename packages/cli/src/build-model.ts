@@ -6,7 +6,7 @@ import type { RunConfig } from './run-config.js';
 /** The encoder and projection head a run config names, initialised from `rng`. */
 export function buildModel(
   config: Pick<RunConfig, 'model' | 'stem' | 'width' | 'projectionDim'> &
-    Partial<Pick<RunConfig, 'widths' | 'strides'>>,
+    Partial<Pick<RunConfig, 'widths' | 'strides' | 'pooling'>>,
   imageShape: ImageShape,
   rng: Rng,
 ): SimCLRModel {
@@ -17,6 +17,7 @@ export function buildModel(
           inputShape,
           ...(config.widths !== undefined && { widths: config.widths }),
           ...(config.strides !== undefined && { strides: config.strides }),
+          ...(config.pooling !== undefined && { pooling: config.pooling }),
           rng,
         })
       : resnet({

@@ -31,10 +31,11 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
       dataset: 'fashion-mnist',
       model: 'small-cnn',
       widths: [32, 64, 128, 256],
+      pooling: 'flatten',
       cropScale: [0.2, 1],
       strength: 0.5,
       blur: false,
-      epochs: 3,
+      epochs: 20,
       batchSize: 128,
       optimizer: {
         name: 'adamw',

@@ -30,6 +30,7 @@ const FLAGS: Record<string, string> = {
   blur: '--blur',
   widths: '--widths',
   strides: '--strides',
+  pooling: '--pooling',
   cropScale: '--crop-scale',
 };
 
@@ -45,6 +46,7 @@ const RUN_SETTINGS = [
   'projectionDim',
   'widths',
   'strides',
+  'pooling',
   'cropScale',
   'strength',
   'blur',

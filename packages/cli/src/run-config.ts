@@ -41,6 +41,8 @@ export const runConfigSchema = pretrainConfigSchema.extend({
     .array(z.union([z.literal(1), z.literal(2)]))
     .min(1)
     .optional(),
+  /** How the small CNN turns its last map into h: 'average' (global average pooling) or 'flatten'. Default 'average'. */
+  pooling: z.enum(['average', 'flatten']).default('average'),
   /** Output size of the projection head. Default 128. */
   projectionDim: z.int().min(1).default(128),
   /**

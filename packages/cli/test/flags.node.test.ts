@@ -47,6 +47,7 @@ describe('list flags and --recipe', () => {
     [['--crop-scale', '0.5,0.2'], 'config.cropScale: the lower end must not exceed the upper, got [0.5,0.2]'],
     [['--strides', '1,3', '--widths', '8,16'], 'config.strides.1: Invalid input, got 3'],
     [['--widths', '8,16', '--strides', '1'], '--strides must give one stride per --widths entry (2), got 1'],
+    [['--pooling', 'max'], 'config.pooling: Invalid option: expected one of "average"|"flatten", got "max"'],
     [['--recipe', 'imagenet'], '--recipe must be one of fashion-mnist, got "imagenet"'],
   ])('%j is a usage error that says what it must be', async (flags, message) => {
     const r = await runCli(...PRETRAIN, ...flags);
@@ -58,6 +59,7 @@ describe('list flags and --recipe', () => {
     const recipe = RECIPES['fashion-mnist'].config;
     const config = await resolveRunConfig({ recipe: 'fashion-mnist' });
     expect(config.widths).toEqual(recipe.widths);
+    expect(config.pooling).toBe(recipe.pooling);
     expect(config.cropScale).toEqual(recipe.cropScale);
     expect(config.optimizer).toMatchObject(recipe.optimizer!);
     expect(config.loss.temperature).toBe(recipe.loss!.temperature);
@@ -76,5 +78,6 @@ describe('list flags and --recipe', () => {
     const plain = await resolveRunConfig({});
     expect(plain.widths).toEqual([16, 32, 64]);
     expect(plain.cropScale).toEqual([0.08, 1]);
+    expect(plain.pooling).toBe('average');
   });
 });

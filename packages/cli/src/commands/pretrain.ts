@@ -88,6 +88,11 @@ const FLAGS: Record<string, FlagSpec> = {
     help: `small-cnn channels per stage (default ${RUN_DEFAULTS.widths.join(',')})`,
   },
   strides: { type: 'string', value: 'LIST', help: 'small-cnn stride per stage, 1 or 2 (default 2 each)' },
+  pooling: {
+    type: 'string',
+    value: 'NAME',
+    help: `small-cnn h from its last map: average | flatten (default ${RUN_DEFAULTS.pooling})`,
+  },
   'batch-size': {
     type: 'string',
     short: 'b',
@@ -230,6 +235,7 @@ export async function resolveRunConfig(
   set(merged, 'width', numberFlag(values['width'], 'width', { min: 0 }));
   set(merged, 'widths', numberListFlag(values['widths'], 'widths', { integer: true, min: 1 }));
   set(merged, 'strides', numberListFlag(values['strides'], 'strides', { integer: true, min: 1 }));
+  set(merged, 'pooling', str('pooling'));
   set(merged, 'cropScale', numberListFlag(values['crop-scale'], 'crop-scale', { min: 0, length: 2 }));
   set(merged, 'batchSize', numberFlag(values['batch-size'], 'batch-size', { integer: true, min: 2 }));
   set(merged, 'chunkSize', numberFlag(values['chunk-size'], 'chunk-size', { integer: true, min: 1 }));
