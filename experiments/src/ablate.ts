@@ -7,7 +7,7 @@ import { writeAblationReport } from './ablation-report.js';
 import { type Cell, runCell } from './cell.js';
 import { fashionMnistSplits } from './data.js';
 import { RECIPE_SHORT } from './recipes.js';
-import { readResults } from './results.js';
+import { type ResultLine, readResults } from './results.js';
 
 const USAGE = `Usage: pnpm ablate [--group KEY,...] [--seeds N] [--workers N] [--out DIR] [--report-only]
 
@@ -68,15 +68,24 @@ if (!values['report-only']) {
           (r) =>
             settingsKey(r.cell, r.seed) === settingsKey(cell, seed) && (!group.scoreZ || r.z !== undefined),
         );
-        const result =
-          same !== undefined
-            ? { ...same, name: cell.name, cell, sameAs: `${same.group}/${same.name}` }
-            : await runCell(cell, data, {
-                seed,
-                workers,
-                // The recipe's own cell is shared with the head group, which scores z too.
-                scoreZ: group.scoreZ === true || settingsKey(cell, 0) === settingsKey(RECIPE_SHORT, 0),
-              });
+        let result: ResultLine;
+        try {
+          result =
+            same !== undefined
+              ? { ...same, name: cell.name, cell, sameAs: `${same.group}/${same.name}` }
+              : await runCell(cell, data, {
+                  seed,
+                  workers,
+                  // The recipe's own cell is shared with the head group, which scores z too.
+                  scoreZ: group.scoreZ === true || settingsKey(cell, 0) === settingsKey(RECIPE_SHORT, 0),
+                });
+        } catch (error) {
+          // One failing cell does not cost the others; it is reported and missing from the tables.
+          process.stderr.write(
+            `${group.key} | ${cell.name} | seed ${seed}: failed: ${(error as Error).message}\n`,
+          );
+          continue;
+        }
         appendFileSync(file, `${JSON.stringify({ ...result, group: group.key })}\n`);
         process.stderr.write(
           `${group.key} | ${cell.name} | seed ${seed}: kNN ${(100 * result.h.knnTop1).toFixed(1)}%, linear ${(100 * result.h.linearTop1).toFixed(1)}%` +

@@ -1,7 +1,14 @@
 import type { SimclrAugmentOptions } from '@simclr/augment';
 import { createRng } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
-import { type Encoder, extractFeatures, type Features, knnEvaluate, linearEvaluate } from '@simclr/eval';
+import {
+  type Encoder,
+  extractFeatures,
+  type Features,
+  KNN_DEFAULTS,
+  knnEvaluate,
+  linearEvaluate,
+} from '@simclr/eval';
 import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
 import type { PretrainConfigInput } from '@simclr/train';
 import { pretrainParallel } from '@simclr/train/node';
@@ -58,13 +65,11 @@ export async function scoreFeatures(train: Features, test: Features): Promise<Sc
     trainLabels: train.labels,
     testFeatures: test.features,
     testLabels: test.labels,
-    k: 200,
-    temperature: 0.1,
+    ...KNN_DEFAULTS,
   });
   const linear = await linearEvaluate({
     train: { features: train.features, labels: train.labels },
     test: { features: test.features, labels: test.labels },
-    maxIterations: 1000,
   });
   return {
     knnTop1: knn.top1,

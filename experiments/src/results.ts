@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { CellResult } from './cell.js';
 
 /** One line of a results file: a cell's result, with the group it ran in. */
-export type ResultLine = CellResult & { group?: string; data?: string };
+export type ResultLine = CellResult & { group?: string; data?: string; sameAs?: string };
 
 /** Every result line of a JSON-lines file (none when it does not exist). */
 export function readResults(file: string): ResultLine[] {

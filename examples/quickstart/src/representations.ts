@@ -1,5 +1,5 @@
 import type { Dataset } from '@simclr/data';
-import { extractFeatures, type Features, knnEvaluate, linearEvaluate } from '@simclr/eval';
+import { extractFeatures, type Features, KNN_DEFAULTS, knnEvaluate, linearEvaluate } from '@simclr/eval';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
@@ -25,8 +25,7 @@ export async function score(train: Features, test: Features): Promise<Scores> {
     trainLabels: train.labels,
     testFeatures: test.features,
     testLabels: test.labels,
-    k: 200,
-    temperature: 0.1,
+    ...KNN_DEFAULTS,
   });
   const linear = await linearEvaluate({
     train: { features: train.features, labels: train.labels },
