@@ -99,7 +99,9 @@ function verdict(group: AblationGroup, stats: readonly CellStats[]): string {
       break;
     }
   }
-  return fails.length === 0 ? 'agrees' : `differs: ${fails.join('; ')}`;
+  const spread = Math.max(...stats.map((s) => s.linear.sd));
+  const note = spread > 0 ? ` (seed spread up to ${(100 * spread).toFixed(1)} points of linear top-1)` : '';
+  return `${fails.length === 0 ? 'agrees' : `differs: ${fails.join('; ')}`}${note}`;
 }
 
 function groupTable(group: AblationGroup, stats: readonly CellStats[]): string[][] {
