@@ -124,7 +124,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   const augment = simclrAugment(augmentOptions);
   log(
     `SimCLR quickstart: Fashion-MNIST ${full ? '(full)' : '(shipped subset)'} from ${source}: ${train.size} train / ${test.size} test images; ` +
-      `backend ${backend.name}${workers > 1 ? ` × ${workers} workers` : ''}; small CNN ${WIDTHS.join('-')}; ${epochs} epochs of batch ${config.batchSize}`,
+      `backend ${backend.name}${workers > 1 ? ` × ${workers} workers` : ''}; small CNN ${WIDTHS.join('-')}${RECIPE.pooling === 'flatten' ? ' (h: the last map flattened)' : ''}; ${epochs} epochs of batch ${config.batchSize}`,
   );
 
   const model = buildModel(seed);
@@ -201,7 +201,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   const simTest = await encoderFeatures(model.encoder, test);
   const simclr = await score(simTrain, simTest);
   lap('SimCLR h', simclr);
-  const untrained = buildModel(0);
+  const untrained = buildModel(seed);
   const randTrain = await encoderFeatures(untrained.encoder, train);
   const randTest = await encoderFeatures(untrained.encoder, test);
   const random = await score(randTrain, randTest);
