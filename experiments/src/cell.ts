@@ -1,14 +1,7 @@
 import type { SimclrAugmentOptions } from '@simclr/augment';
 import { createRng } from '@simclr/core';
 import type { Dataset } from '@simclr/data';
-import {
-  type Encoder,
-  extractFeatures,
-  type Features,
-  KNN_DEFAULTS,
-  knnEvaluate,
-  linearEvaluate,
-} from '@simclr/eval';
+import { type Encoder, extractFeatures, type Features, scoreRepresentation } from '@simclr/eval';
 import { projectionHead, SimCLRModel, smallCnn } from '@simclr/models';
 import type { PretrainConfigInput } from '@simclr/train';
 import { pretrainParallel } from '@simclr/train/node';
@@ -60,17 +53,7 @@ export interface CellResult {
 
 /** kNN (k 200, τ 0.1) and the L-BFGS linear probe run to convergence (≤ 1000 iterations, ‖g‖∞ ≤ 1e-5). */
 export async function scoreFeatures(train: Features, test: Features): Promise<Scores> {
-  const knn = await knnEvaluate({
-    trainFeatures: train.features,
-    trainLabels: train.labels,
-    testFeatures: test.features,
-    testLabels: test.labels,
-    ...KNN_DEFAULTS,
-  });
-  const linear = await linearEvaluate({
-    train: { features: train.features, labels: train.labels },
-    test: { features: test.features, labels: test.labels },
-  });
+  const { knn, linear } = await scoreRepresentation({ train, test });
   return {
     knnTop1: knn.top1,
     linearTop1: linear.top1,

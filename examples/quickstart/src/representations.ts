@@ -1,5 +1,5 @@
 import type { Dataset } from '@simclr/data';
-import { extractFeatures, type Features, KNN_DEFAULTS, knnEvaluate, linearEvaluate } from '@simclr/eval';
+import { extractFeatures, type Features, scoreRepresentation } from '@simclr/eval';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
@@ -18,19 +18,12 @@ export interface Scores {
 /** L-BFGS iterations of the linear evaluation, at most (`linearEvaluate`'s default). */
 export const LINEAR_MAX_ITERATIONS = 1000;
 
-/** Scores features of the training and test splits with the weighted kNN and linear evaluation. */
+/** Scores features of the training and test splits with the weighted kNN (k 200, τ 0.1) and linear evaluation. */
 export async function score(train: Features, test: Features): Promise<Scores> {
-  const knn = await knnEvaluate({
-    trainFeatures: train.features,
-    trainLabels: train.labels,
-    testFeatures: test.features,
-    testLabels: test.labels,
-    ...KNN_DEFAULTS,
-  });
-  const linear = await linearEvaluate({
-    train: { features: train.features, labels: train.labels },
-    test: { features: test.features, labels: test.labels },
-    maxIterations: LINEAR_MAX_ITERATIONS,
+  const { knn, linear } = await scoreRepresentation({
+    train,
+    test,
+    linear: { maxIterations: LINEAR_MAX_ITERATIONS },
   });
   return {
     knnTop1: knn.top1,

@@ -32,3 +32,8 @@ export {
   type LinearProbeRecord,
   linearProbeMonitor,
 } from './linear-probe-monitor.js';
+export {
+  type RepresentationScores,
+  type ScoreRepresentationOptions,
+  scoreRepresentation,
+} from './score-representation.js';

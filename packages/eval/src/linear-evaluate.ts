@@ -2,9 +2,10 @@ import { assertBoolean, assertNumber, assertOptionsObject, SimclrError } from '@
 import * as tf from '@tensorflow/tfjs-core';
 import { confusionMatrix } from './confusion-matrix.js';
 import { minimizeLbfgs, type ValueAndGradient } from './internal/lbfgs.js';
+import { readAndDispose } from './internal/read-and-dispose.js';
 import { scoreRanks } from './internal/score-ranks.js';
 import { featureScaling, standardise } from './internal/standardize.js';
-import { assertFeatures, readLabels, resolveNumClasses } from './internal/validate.js';
+import { assertFeaturePair, readLabels, resolveNumClasses } from './internal/validate.js';
 
 /** Features with one class label per row, e.g. what `extractFeatures` returns. */
 export interface LabelledFeatures {
@@ -77,15 +78,9 @@ export async function linearEvaluate(options: LinearEvaluateOptions): Promise<Li
   const { train, test } = options;
   assertOptionsObject(train, 'train');
   assertOptionsObject(test, 'test');
-  assertFeatures(train.features, 'train.features');
-  assertFeatures(test.features, 'test.features');
+  assertFeaturePair(train.features, test.features, 'train.features', 'test.features');
   const [n, d] = train.features.shape;
   const m = test.features.shape[0];
-  if (test.features.shape[1] !== d) {
-    throw new SimclrError(
-      `test.features must have as many columns as train.features (${d}), got shape [${test.features.shape.join(',')}]`,
-    );
-  }
   const { l2 = 1 / n, maxIterations = 1000, tolerance = 1e-5, standardize = true } = options;
   assertNumber(l2, 'l2', { min: 0 });
   assertNumber(maxIterations, 'maxIterations', { min: 0, integer: true });
@@ -121,14 +116,7 @@ export async function linearEvaluate(options: LinearEvaluateOptions): Promise<Li
       const gradW = tf.transpose(tf.matMul(tf.transpose(residual), x));
       return [loss, gradW, tf.sum(residual, 0)];
     });
-    let losses: ArrayLike<number>;
-    let gw: ArrayLike<number>;
-    let gb: ArrayLike<number>;
-    try {
-      [losses, gw, gb] = await Promise.all([perExample.data(), gradW.data(), gradB.data()]);
-    } finally {
-      tf.dispose([perExample, gradW, gradB]);
-    }
+    const [losses, gw, gb] = await readAndDispose([perExample, gradW, gradB]);
     let value = 0;
     for (let i = 0; i < n; i++) value += losses[i]!;
     value /= n;
@@ -141,6 +129,7 @@ export async function linearEvaluate(options: LinearEvaluateOptions): Promise<Li
     if (!Number.isFinite(value)) {
       throw new SimclrError(
         'linear evaluation diverged: the objective became non-finite (are the features finite and of moderate size?)',
+        { code: 'non-finite' },
       );
     }
     return { value, gradient };
@@ -156,13 +145,7 @@ export async function linearEvaluate(options: LinearEvaluateOptions): Promise<Li
     const testX = standardise(test.features, stats);
     const testLogits = logitsOf(testX, fit.x);
     if (testX !== test.features) testX.dispose();
-    let trainScores: ArrayLike<number>;
-    let testScores: ArrayLike<number>;
-    try {
-      [trainScores, testScores] = await Promise.all([trainLogits.data(), testLogits.data()]);
-    } finally {
-      tf.dispose([trainLogits, testLogits]);
-    }
+    const [trainScores, testScores] = await readAndDispose([trainLogits, testLogits]);
     const onTrain = scoreRanks(trainScores, trainLabels, c);
     const onTest = scoreRanks(testScores, testLabels, c);
     return {

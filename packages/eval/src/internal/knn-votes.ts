@@ -1,8 +1,8 @@
-import { assertNumber, assertOptionsObject, SimclrError } from '@simclr/core';
+import { assertNumber, assertOptionsObject } from '@simclr/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KnnOptions } from '../knn.js';
 import { KNN_DEFAULTS } from '../knn-defaults.js';
-import { assertFeatures, readLabels, resolveNumClasses } from './validate.js';
+import { assertFeaturePair, readLabels, resolveNumClasses } from './validate.js';
 
 const CHUNK_FLOATS = 2 ** 24;
 
@@ -22,15 +22,9 @@ export interface KnnSetup {
 export async function resolveKnnOptions(options: KnnOptions): Promise<KnnSetup> {
   assertOptionsObject(options);
   const { trainFeatures, testFeatures, k = KNN_DEFAULTS.k, temperature = KNN_DEFAULTS.temperature } = options;
-  assertFeatures(trainFeatures, 'trainFeatures');
-  assertFeatures(testFeatures, 'testFeatures');
-  const [n, d] = trainFeatures.shape;
+  assertFeaturePair(trainFeatures, testFeatures, 'trainFeatures', 'testFeatures');
+  const n = trainFeatures.shape[0];
   const m = testFeatures.shape[0];
-  if (testFeatures.shape[1] !== d) {
-    throw new SimclrError(
-      `testFeatures must have as many columns as trainFeatures (${d}), got shape [${testFeatures.shape.join(',')}]`,
-    );
-  }
   assertNumber(k, 'k', { min: 1, max: n, integer: true });
   assertNumber(temperature, 'temperature', { min: 0, exclusiveMin: true });
   const { chunkSize = Math.max(1, Math.floor(CHUNK_FLOATS / n)) } = options;

@@ -10,6 +10,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type { Features } from '../extract-features.js';
 import { LINEAR_PROBE_DEFAULTS } from '../linear-probe-defaults.js';
+import { readAndDispose } from './read-and-dispose.js';
 import { scoreRanks } from './score-ranks.js';
 import { featureScaling, standardise } from './standardize.js';
 
@@ -205,17 +206,12 @@ export class LinearProbeHead {
       }
       const trainLogits = tf.tidy(() => tf.add(tf.matMul(x, w), b));
       const testLogits = tf.tidy(() => tf.add(tf.matMul(xTest, w), b));
-      let trainScores: ArrayLike<number>;
-      let testScores: ArrayLike<number>;
-      try {
-        [trainScores, testScores] = await Promise.all([trainLogits.data(), testLogits.data()]);
-      } finally {
-        tf.dispose([trainLogits, testLogits]);
-      }
+      const [trainScores, testScores] = await readAndDispose([trainLogits, testLogits]);
       const loss = meanCrossEntropy(trainScores, train.labels, c);
       if (!Number.isFinite(loss)) {
         throw new SimclrError(
           `the linear probe diverged: its training loss became ${loss} (lower learningRate)`,
+          { code: 'non-finite' },
         );
       }
       const onTrain = scoreRanks(trainScores, train.labels, c);

@@ -15,6 +15,26 @@ export function assertFeatures(x: unknown, name: string): asserts x is tf.Tensor
   assertFinite(x, name);
 }
 
+/**
+ * Throws unless `train` and `test` are both finite float32 `[N, D]` tensors (see {@link assertFeatures})
+ * with the same D. Reads both back.
+ */
+export function assertFeaturePair(
+  train: unknown,
+  test: unknown,
+  trainName: string,
+  testName: string,
+): asserts train is tf.Tensor2D {
+  assertFeatures(train, trainName);
+  assertFeatures(test, testName);
+  const d = train.shape[1];
+  if (test.shape[1] !== d) {
+    throw new SimclrError(
+      `${testName} must have as many columns as ${trainName} (${d}), got shape [${test.shape.join(',')}]`,
+    );
+  }
+}
+
 /** Class labels read to the host: `labels` as given, or an int32 tensor's values. */
 export async function readLabels(labels: unknown, name: string, count: number): Promise<Int32Array> {
   let values: ArrayLike<number>;
