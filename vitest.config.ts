@@ -24,7 +24,11 @@ export default defineConfig({
         ssr: { resolve: { conditions: [...conditions, 'node'], externalConditions: ['node'] } },
         test: {
           name: 'node',
-          include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+            'experiments/test/**/*.test.ts',
+          ],
           exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 120_000,

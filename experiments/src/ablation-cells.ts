@@ -57,7 +57,8 @@ export const ABLATIONS: AblationGroup[] = [
     key: 'loss',
     title: 'Loss function',
     paper: 'Table 2',
-    direction: 'NT-Xent > NT-Logistic > margin triplet',
+    direction:
+      'NT-Xent > NT-Logistic > margin triplet (63.9 vs 51.6 and 50.9 without semi-hard negatives, 57.9 and 57.5 with)',
     cells: [
       variant('NT-Xent', {}, base),
       variant('NT-Logistic', { config: { loss: { name: 'nt-logistic', temperature: 0.5 } } }, base),
