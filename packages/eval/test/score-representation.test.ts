@@ -6,6 +6,21 @@ import { expect, it } from 'vitest';
 import { bruteForceKnn } from './helpers/brute-force-knn.js';
 import { fixture, fixtureFeatures } from './helpers/linear-fixture.js';
 
+/** The float64 kNN of the fixture's features at τ 0.1 with `k` neighbours. */
+function fixtureKnn(train: tf.Tensor2D, test: tf.Tensor2D, k: number) {
+  const rows = (t: tf.Tensor2D) => t.dataSync() as Float32Array;
+  return bruteForceKnn(
+    rows(train),
+    fixture.train.labels,
+    rows(test),
+    fixture.test.labels,
+    fixture.dims,
+    k,
+    0.1,
+    10,
+  );
+}
+
 describeBackends('scoreRepresentation', ['cpu', 'wasm'], () => {
   it("matches a float64 kNN and scikit-learn's LogisticRegression() with the defaults", async () => {
     const { train, test } = fixtureFeatures();
@@ -15,16 +30,7 @@ describeBackends('scoreRepresentation', ['cpu', 'wasm'], () => {
         test: { features: test, labels: fixture.test.labels },
       });
       // kNN at the defaults (k 200, τ 0.1) against the host reference.
-      const knn = bruteForceKnn(
-        train.dataSync() as Float32Array,
-        fixture.train.labels,
-        test.dataSync() as Float32Array,
-        fixture.test.labels,
-        fixture.dims,
-        200,
-        0.1,
-        10,
-      );
+      const knn = fixtureKnn(train, test, 200);
       expect(scores.knn.top1).toBeCloseTo(knn.top1, 10);
       const agree = knn.predictions.filter((p, i) => p === scores.knn.predictions[i]).length;
       expect(agree).toBeGreaterThanOrEqual(knn.predictions.length - 1);
@@ -47,16 +53,7 @@ describeBackends('scoreRepresentation', ['cpu', 'wasm'], () => {
         knn: { k: 1 },
         linear: { maxIterations: 3 },
       });
-      const nearest = bruteForceKnn(
-        train.dataSync() as Float32Array,
-        fixture.train.labels,
-        test.dataSync() as Float32Array,
-        fixture.test.labels,
-        fixture.dims,
-        1,
-        0.1,
-        10,
-      );
+      const nearest = fixtureKnn(train, test, 1);
       expect(scores.knn.top1).toBeCloseTo(nearest.top1, 10);
       expect(scores.linear.iterations).toBe(3);
       expect(scores.linear.converged).toBe(false);
