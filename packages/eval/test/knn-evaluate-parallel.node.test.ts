@@ -92,11 +92,12 @@ describeBackends('knnEvaluateParallel', ['cpu', 'wasm'], (backend) => {
           testLabels: test.labels,
           k: 5,
           workers: 2,
-          backend: 'webgpu',
+          backend: 'tensorflow',
         }),
-        // webgpu needs the optional Dawn package and an adapter: missing or without one, the worker cannot start.
+        // tfjs-node cannot install here, so neither worker can start. (Not webgpu: terminating a worker while
+        // Dawn probes for an adapter can abort the whole process.)
       ).rejects.toThrow(
-        /^knnEvaluateParallel: worker [01] of 2 failed: backend 'webgpu' is not (installed|available)/,
+        /^knnEvaluateParallel: worker [01] of 2 failed: backend 'tensorflow' is not installed/,
       );
     });
   });
