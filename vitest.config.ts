@@ -50,6 +50,9 @@ export default defineConfig({
         },
         test: {
           name: 'browser',
+          // The files share one page: tfjs, its backends and their compiled shaders load once, not per file.
+          // describeBackends activates each suite's backend and checks for leaked tensors around every test.
+          isolate: false,
           setupFiles: ['./test/browser-setup.ts'],
           include: browserSuites,
           exclude: ['**/*.node.test.ts', '**/node_modules/**'],
