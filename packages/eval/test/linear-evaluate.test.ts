@@ -3,6 +3,7 @@ import { linearEvaluate } from '@simclr/eval';
 import { describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { withBadSplits } from './helpers/bad-labelled-features.js';
 import { fixture, fixtureFeatures } from './helpers/linear-fixture.js';
 
 describeBackends('linearEvaluate', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
@@ -33,40 +34,16 @@ describeBackends('linearEvaluate', ['cpu', 'wasm', 'webgl', 'webgpu'], () => {
   }
 
   it('rejects bad input with an error that names the argument', async () => {
-    const features = tf.tensor2d([1, 0, 0, 1, 1, 1, 0.5, 2], [4, 2]);
-    const nan = tf.tensor2d([1, 0, Number.NaN, 1, 1, 1, 0.5, 2], [4, 2]);
-    const wide = tf.zeros([2, 3]) as tf.Tensor2D;
-    const labels = [0, 1, 0, 1];
-    const train = { features, labels };
-    const cases: [Parameters<typeof linearEvaluate>[0], RegExp][] = [
-      [{ train: { features: nan, labels }, test: train }, /^train\.features must be finite/],
-      [
-        { train, test: { features: wide, labels: [0, 1] } },
-        /^test\.features must have as many columns as train\.features \(2\)/,
-      ],
-      [
-        { train: { features, labels: [0, 1, 0] }, test: train },
-        /^train\.labels must hold one label per feature row \(4\), got 3/,
-      ],
-      [
-        { train, test: { features, labels: [0, 1, 2, 1] }, numClasses: 2 },
-        /^test\.labels must lie in 0 … 1 \(numClasses\), got 2 at index 2/,
-      ],
-      [
-        { train, test: { features, labels: [0, -1, 0, 1] } },
-        /^test\.labels must be integers >= 0, got -1 at index 1/,
-      ],
-      [{ train, test: train, l2: -1 }, /^l2 must be a finite number >= 0, got -1/],
-      [{ train, test: train, maxIterations: 1.5 }, /^maxIterations must be an integer/],
-      [{ train: features as never, test: train }, /^train\.features must be a tf\.Tensor, got undefined/],
-    ];
-    try {
+    await withBadSplits(async (splits, train) => {
+      const cases: [Parameters<typeof linearEvaluate>[0], RegExp][] = [
+        ...splits,
+        [{ train, test: train, l2: -1 }, /^l2 must be a finite number >= 0, got -1/],
+        [{ train, test: train, maxIterations: 1.5 }, /^maxIterations must be an integer/],
+      ];
       for (const [options, message] of cases) {
         await expect(linearEvaluate(options)).rejects.toThrow(SimclrError);
         await expect(linearEvaluate(options)).rejects.toThrow(message);
       }
-    } finally {
-      tf.dispose([features, nan, wide]);
-    }
+    });
   });
 });

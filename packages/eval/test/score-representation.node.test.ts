@@ -3,6 +3,7 @@ import { scoreRepresentation } from '@simclr/eval';
 import { describeBackends } from '@simclr/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { withBadSplits } from './helpers/bad-labelled-features.js';
 import { bruteForceKnn } from './helpers/brute-force-knn.js';
 import { fixture, fixtureFeatures } from './helpers/linear-fixture.js';
 
@@ -79,40 +80,21 @@ describeBackends('scoreRepresentation', ['cpu', 'wasm'], () => {
   });
 
   it('rejects bad input with an error that names the argument', async () => {
-    const features = tf.tensor2d([1, 0, 0, 1, 1, 1, 0.5, 2], [4, 2]);
-    const nan = tf.tensor2d([1, 0, Number.NaN, 1, 1, 1, 0.5, 2], [4, 2]);
-    const wide = tf.zeros([2, 3]) as tf.Tensor2D;
-    const labels = [0, 1, 0, 1];
-    const train = { features, labels };
-    const cases: [Parameters<typeof scoreRepresentation>[0], RegExp][] = [
-      [undefined as never, /^options must be an options object, got undefined/],
-      [{ train: { features: nan, labels }, test: train }, /^train\.features must be finite/],
-      [
-        { train, test: { features: wide, labels: [0, 1] } },
-        /^test\.features must have as many columns as train\.features \(2\)/,
-      ],
-      [
-        { train: { features, labels: [0, 1, 0] }, test: train },
-        /^train\.labels must hold one label per feature row \(4\), got 3/,
-      ],
-      [
-        { train, test: { features, labels: [0, 1, 2, 1] }, numClasses: 2 },
-        /^test\.labels must lie in 0 … 1 \(numClasses\), got 2 at index 2/,
-      ],
-      [{ train, test: train, knn: { k: 5 } }, /^knn\.k must be .*<= 4, got 5/],
-      [{ train, test: train, knn: { temperature: 0 } }, /^knn\.temperature must be/],
-      [{ train, test: train, linear: { maxIterations: 1.5 } }, /^linear\.maxIterations must be an integer/],
-      [{ train, test: train, linear: { l2: -1 } }, /^linear\.l2 must be a finite number >= 0, got -1/],
-      [{ train, test: train, knn: 3 as never }, /^knn must be an options object, got 3/],
-    ];
-    try {
+    await withBadSplits(async (splits, train) => {
+      const cases: [Parameters<typeof scoreRepresentation>[0], RegExp][] = [
+        [undefined as never, /^options must be an options object, got undefined/],
+        ...splits,
+        [{ train, test: train, knn: { k: 5 } }, /^knn\.k must be .*<= 4, got 5/],
+        [{ train, test: train, knn: { temperature: 0 } }, /^knn\.temperature must be/],
+        [{ train, test: train, linear: { maxIterations: 1.5 } }, /^linear\.maxIterations must be an integer/],
+        [{ train, test: train, linear: { l2: -1 } }, /^linear\.l2 must be a finite number >= 0, got -1/],
+        [{ train, test: train, knn: 3 as never }, /^knn must be an options object, got 3/],
+      ];
       for (const [options, message] of cases) {
         const error = await scoreRepresentation(options).catch((e: unknown) => e);
         expect(SimclrError.is(error), String(error)).toBe(true);
         expect((error as Error).message).toMatch(message);
       }
-    } finally {
-      tf.dispose([features, nan, wide]);
-    }
+    });
   });
 });
