@@ -38,8 +38,9 @@ export interface RepresentationScores {
  * Scores a frozen representation with the two protocols that self-supervised results are reported in:
  * the weighted kNN classifier (Wu et al. 2018; the monitor of lightly and solo-learn) and linear
  * evaluation (SimCLR §B.6: logistic regression on frozen features, here fitted by L-BFGS). The features,
- * labels and `numClasses` are checked once, before either runs; a bad `knn.*` or `linear.*` setting is
- * reported under that name.
+ * labels and `numClasses` are checked before either runs, so bad data fails before any work and is named
+ * as it was passed (each protocol checks them again, a cheap reduction next to the fits); a bad `knn.*` or
+ * `linear.*` setting is reported under that name.
  *
  * @throws SimclrError for features that are not finite float32 `[rows, D]` with the same D, labels whose
  * count differs from the rows or that are not integers in `0 … numClasses-1`, or a bad setting.
